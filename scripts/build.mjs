@@ -30,7 +30,7 @@ const configs = [
   {
     ...nodeCommon,
     format: 'esm',
-    entryPoints: { cli: 'core/cli/main.ts', 'electron-main': 'electron/main.ts' },
+    entryPoints: { cli: 'core/cli/main.ts', 'electron-main': 'electron/main.ts', launch: 'electron/launch.ts' },
     outdir: dist,
     outExtension: { '.js': '.mjs' },
     // The Electron main bundle imports 'electron' at run time; it is never bundled.

@@ -1,0 +1,154 @@
+/**
+ * The database schema as an ordered list of migrations. Migration N (1-based) brings a database from
+ * schema version N-1 to N; opening a file applies only the ones it has not seen, each in its own
+ * transaction together with its row in `schema_migrations`, so a crash never leaves half a migration.
+ *
+ * Never edit a migration that has shipped: add a new one. Event times are TIMESTAMP (UTC, microseconds);
+ * the engine speaks epoch milliseconds and converts at the storage boundary.
+ */
+
+/** Runs SQL on the write connection. Migrations receive only this, so they cannot touch anything else. */
+export type MigrationRunner = (sql: string) => Promise<void>;
+
+/** One schema step. */
+export interface Migration {
+  /** What it does, for `schema_migrations` readers and error messages. */
+  description: string;
+  up: (run: MigrationRunner) => Promise<void>;
+}
+
+/** DDL of the bookkeeping table; created before any migration runs. */
+export const SCHEMA_MIGRATIONS_DDL =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)';
+
+/** All migrations, oldest first. The schema version of a database is the number applied. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'initial schema: telemetry, alerts, changes, topology, analytics results, demo ground truth',
+    async up(run) {
+      // Series are few and looked up by key; points are many and only ever appended, so they carry no
+      // index or constraint that would slow the appender down.
+      await run(`CREATE TABLE series (
+        series_id INTEGER PRIMARY KEY,
+        key VARCHAR NOT NULL UNIQUE,
+        entity VARCHAR NOT NULL,
+        service VARCHAR,
+        host VARCHAR,
+        name VARCHAR NOT NULL,
+        unit VARCHAR,
+        attributes JSON
+      )`);
+      await run(`CREATE TABLE metric_points (ts TIMESTAMP NOT NULL, series_id INTEGER NOT NULL, value DOUBLE)`);
+      await run(`CREATE VIEW metrics AS
+        SELECT p.ts, s.entity, s.service, s.host, s.name, s.unit, p.value, s.attributes, s.series_id
+        FROM metric_points p JOIN series s ON s.series_id = p.series_id`);
+      await run(`CREATE TABLE logs (
+        ts TIMESTAMP NOT NULL,
+        entity VARCHAR NOT NULL,
+        service VARCHAR,
+        host VARCHAR,
+        severity VARCHAR,
+        body VARCHAR,
+        trace_id VARCHAR,
+        span_id VARCHAR,
+        attributes JSON
+      )`);
+      await run(`CREATE TABLE spans (
+        trace_id VARCHAR NOT NULL,
+        span_id VARCHAR NOT NULL,
+        parent_span_id VARCHAR,
+        service VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        kind INTEGER,
+        start_ts TIMESTAMP NOT NULL,
+        end_ts TIMESTAMP NOT NULL,
+        duration_ms DOUBLE,
+        status_code INTEGER,
+        attributes JSON
+      )`);
+      // Every alert event as received: repeats and resolutions included, deduplication happens later.
+      await run(`CREATE TABLE alerts (
+        id VARCHAR NOT NULL,
+        external_id VARCHAR,
+        ts TIMESTAMP NOT NULL,
+        received_at TIMESTAMP NOT NULL,
+        source VARCHAR NOT NULL,
+        service VARCHAR,
+        host VARCHAR,
+        entity VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        description VARCHAR,
+        fingerprint VARCHAR NOT NULL,
+        attributes JSON
+      )`);
+      await run(`CREATE TABLE changes (
+        id VARCHAR PRIMARY KEY,
+        ts TIMESTAMP NOT NULL,
+        service VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        summary VARCHAR NOT NULL
+      )`);
+      await run(`CREATE TABLE topology_nodes (
+        id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        attributes JSON,
+        first_seen TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL
+      )`);
+      await run(`CREATE TABLE topology_edges (
+        source VARCHAR NOT NULL,
+        target VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        origin VARCHAR NOT NULL,
+        first_seen TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL,
+        PRIMARY KEY (source, target, kind)
+      )`);
+      await run(`CREATE TABLE anomalies (
+        id VARCHAR PRIMARY KEY,
+        ts TIMESTAMP NOT NULL,
+        entity VARCHAR NOT NULL,
+        metric VARCHAR NOT NULL,
+        value DOUBLE,
+        expected DOUBLE,
+        score DOUBLE
+      )`);
+      await run(`CREATE TABLE incidents (
+        id VARCHAR PRIMARY KEY,
+        title VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        opened_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        resolved_at TIMESTAMP,
+        services VARCHAR[],
+        entities VARCHAR[],
+        alert_count INTEGER NOT NULL,
+        root_causes JSON
+      )`);
+      await run(`CREATE TABLE incident_members (
+        incident_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        member_id VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        ts TIMESTAMP NOT NULL,
+        title VARCHAR NOT NULL,
+        severity VARCHAR
+      )`);
+      await run(`CREATE TABLE demo_faults (
+        id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        root_entity VARCHAR NOT NULL,
+        start_ts TIMESTAMP NOT NULL,
+        end_ts TIMESTAMP NOT NULL,
+        affected VARCHAR[],
+        description VARCHAR
+      )`);
+    },
+  },
+];
