@@ -1,0 +1,224 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IncidentDetail } from '../common/schemas.ts';
+import type { AlertRecord } from '../common/records.ts';
+import { DEFAULT_ANALYTICS_CONFIG, resolveConfig } from './config.ts';
+import { Correlator, type CorrelatorInput, type IncidentEvent } from './correlator.ts';
+import { seededRandom } from './hash.ts';
+import { MIN, SEC, T0, alert, anomaly, change, estate } from './estate.fixture.ts';
+
+const cfg = { ...DEFAULT_ANALYTICS_CONFIG };
+
+/** Feed inputs, flush, and return the latest snapshot of every incident, by id. */
+function run(inputs: CorrelatorInput[], c = new Correlator(cfg)): { incidents: Map<string, IncidentDetail>; events: IncidentEvent[]; c: Correlator } {
+  const events: IncidentEvent[] = [];
+  for (const i of inputs) events.push(...c.ingest(i));
+  events.push(...c.flush());
+  const incidents = new Map<string, IncidentDetail>();
+  for (const e of events) incidents.set(e.incident.id, e.incident);
+  return { incidents, events, c };
+}
+
+function live(incidents: Map<string, IncidentDetail>): IncidentDetail[] {
+  return [...incidents.values()].filter((i) => !i.title.startsWith('Merged into'));
+}
+
+/** orders-db pool exhaustion: 10 symptoms on 5 services after the DB's own alert. */
+function dbFailure(base: number, region = 'eu'): AlertRecord[] {
+  const out = [alert({ time: base, entity: `database:orders-db-${region}`, title: 'connection pool exhausted', severity: 'critical' })];
+  const svcs = ['orders', 'checkout', 'frontend', 'gateway', 'payments'];
+  svcs.forEach((s, i) => {
+    out.push(alert({ time: base + (30 + i * 10) * SEC, entity: `service:${s}-${region}`, title: 'error rate high' }));
+    out.push(alert({ time: base + (35 + i * 10) * SEC, entity: `service:${s}-${region}`, title: 'latency p95 high', severity: 'minor' }));
+  });
+  return out;
+}
+
+function resolveAll(alerts: AlertRecord[], at: number): AlertRecord[] {
+  return alerts.map((a, i) => ({ ...a, id: `${a.id}-r`, status: 'resolved' as const, time: at + i * SEC }));
+}
+
+describe('Correlator', () => {
+  test('one database failure with 10 symptoms on 5 services is one incident, database on top', () => {
+    const alerts = dbFailure(T0);
+    const { incidents, c } = run([{ topology: estate() }, { alerts }]);
+    const all = live(incidents);
+    assert.equal(all.length, 1);
+    const inc = all[0];
+    assert.equal(inc.status, 'open');
+    assert.equal(inc.alertCount, 11);
+    assert.equal(inc.severity, 'critical');
+    assert.deepEqual(inc.services, ['checkout-eu', 'frontend-eu', 'gateway-eu', 'orders-eu', 'payments-eu']);
+    assert.equal(inc.rootCauses[0].entity, 'database:orders-db-eu');
+    assert.equal(inc.title, 'database:orders-db-eu — 11 alerts on 5 services');
+    assert.equal(inc.openedAt, T0);
+    assert.equal(c.counters().incidentsOpened, 1);
+    assert.equal(c.counters().mttdMs, cfg.allowedLatenessMs);
+  });
+
+  test('the incident resolves when all its alerts are resolved, and stays resolved', () => {
+    const alerts = dbFailure(T0);
+    const { incidents, c } = run([{ topology: estate() }, { alerts }, { alerts: resolveAll(alerts, T0 + 20 * MIN) }]);
+    const inc = live(incidents)[0];
+    assert.equal(inc.status, 'resolved');
+    assert.equal(inc.resolvedAt, T0 + 20 * MIN + 10 * SEC);
+    assert.equal(c.counters().incidentsOpen, 0);
+    const later = run([{ alerts: [alert({ time: T0 + 22 * MIN, entity: 'service:orders-eu', title: 'error rate high' })] }], c);
+    const reopened = live(later.incidents);
+    assert.equal(reopened.length, 1);
+    assert.notEqual(reopened[0].id, inc.id);
+  });
+
+  test('two simultaneous unrelated failures in different regions stay two incidents', () => {
+    const { incidents } = run([{ topology: estate() }, { alerts: [...dbFailure(T0, 'eu'), ...dbFailure(T0 + 5 * SEC, 'us')] }]);
+    const all = live(incidents).sort((a, b) => a.openedAt - b.openedAt);
+    assert.equal(all.length, 2);
+    assert.equal(all[0].rootCauses[0].entity, 'database:orders-db-eu');
+    assert.equal(all[1].rootCauses[0].entity, 'database:orders-db-us');
+    assert.ok(all[0].entities.every((e) => e.endsWith('-eu')));
+  });
+
+  test('services two hops apart through their host are one incident, the host on top', () => {
+    const alerts = [
+      alert({ time: T0, entity: 'host:eu-app-2', title: 'disk almost full', severity: 'critical' }),
+      alert({ time: T0 + 40 * SEC, entity: 'service:orders-eu', title: 'write errors' }),
+      alert({ time: T0 + 45 * SEC, entity: 'service:shipping-eu', title: 'write errors' }),
+      alert({ time: T0 + 50 * SEC, entity: 'service:payments-eu', title: 'write errors' }),
+    ];
+    const { incidents } = run([{ topology: estate() }, { anomalies: [anomaly({ time: T0 - MIN, entity: 'host:eu-app-2', metric: 'disk.used' })], alerts }]);
+    const all = live(incidents);
+    assert.equal(all.length, 1);
+    assert.equal(all[0].alertCount, 5);
+    assert.equal(all[0].rootCauses[0].entity, 'host:eu-app-2');
+  });
+
+  test('a signal outside the window, or on an unknown far entity, opens a new incident', () => {
+    const { incidents } = run([
+      { topology: estate() },
+      {
+        alerts: [
+          alert({ time: T0, entity: 'service:orders-eu', title: 'a' }),
+          alert({ time: T0 + 30 * SEC, entity: 'service:mystery', title: 'b' }),
+          alert({ time: T0 + cfg.windowMs + MIN, entity: 'service:checkout-eu', title: 'c' }),
+        ],
+      },
+    ]);
+    assert.equal(live(incidents).length, 3);
+  });
+
+  test('duplicates are counted and extend the incident but are not members; flapping is suppressed', () => {
+    const e = 'service:cart-eu';
+    const alerts = [
+      alert({ time: T0, entity: e, title: 'errors' }),
+      alert({ time: T0 + MIN, entity: e, title: 'errors' }),
+      alert({ time: T0 + 2 * MIN, entity: e, title: 'errors' }),
+    ];
+    for (let i = 0; i < 8; i++) alerts.push(alert({ time: T0 + i * 30 * SEC, entity: 'host:us-web-1', title: 'ping', status: i % 2 ? 'resolved' : 'firing', severity: 'warning' }));
+    const { incidents, c } = run([{ topology: estate() }, { alerts }]);
+    const cart = live(incidents).find((i) => i.entities.includes(e));
+    assert.ok(cart);
+    assert.equal(cart.alertCount, 1);
+    assert.equal(cart.updatedAt, T0 + 2 * MIN);
+    const k = c.counters();
+    assert.equal(k.alertsReceived, 11);
+    assert.equal(k.alertsDeduplicated, 2);
+    assert.equal(k.flappingSuppressed, 4);
+  });
+
+  test('an anomaly-only incident resolves after quietMs of silence', () => {
+    const an = anomaly({ time: T0, entity: 'service:search-us', metric: 'rps', score: 0.95 });
+    const { incidents } = run([{ anomalies: [an] }, { watermark: T0 + cfg.quietMs + cfg.allowedLatenessMs + SEC }]);
+    const inc = [...incidents.values()][0];
+    assert.equal(inc.status, 'resolved');
+    assert.equal(inc.resolvedAt, T0 + cfg.quietMs);
+    assert.equal(inc.severity, 'major');
+  });
+
+  test('a signal bridging two open incidents merges them into the oldest', () => {
+    const { incidents, c } = run([
+      { topology: estate() },
+      {
+        alerts: [
+          alert({ time: T0, entity: 'database:users-db-eu', title: 'slow queries' }),
+          alert({ time: T0 + 10 * SEC, entity: 'database:payments-db-eu', title: 'slow queries' }),
+          // gateway-eu is 1 hop from users-eu (first incident) and 2 from payments-eu (second, via checkout-eu).
+          alert({ time: T0 + 20 * SEC, entity: 'service:users-eu', title: 'errors' }),
+          alert({ time: T0 + 30 * SEC, entity: 'service:payments-eu', title: 'errors' }),
+          alert({ time: T0 + 40 * SEC, entity: 'service:gateway-eu', title: 'errors' }),
+        ],
+      },
+    ]);
+    const merged = [...incidents.values()].filter((i) => i.title.startsWith('Merged into'));
+    const all = live(incidents);
+    assert.equal(all.length, 1);
+    assert.equal(merged.length, 1);
+    assert.equal(merged[0].status, 'resolved');
+    assert.equal(all[0].openedAt, T0);
+    assert.equal(all[0].alertCount, 5);
+    assert.equal(c.counters().incidentsOpened, 1);
+  });
+
+  test('a deploy before the errors puts that service on top', () => {
+    const { incidents } = run([
+      { topology: estate() },
+      { changes: [change({ time: T0 - 3 * MIN, entity: 'service:cart-eu', summary: 'v1.4.0' })] },
+      {
+        alerts: [
+          alert({ time: T0, entity: 'service:frontend-eu', title: 'errors' }),
+          alert({ time: T0 + 10 * SEC, entity: 'service:cart-eu', title: 'errors' }),
+          alert({ time: T0 + 20 * SEC, entity: 'service:checkout-eu', title: 'errors' }),
+        ],
+      },
+    ]);
+    const inc = live(incidents)[0];
+    assert.equal(inc.rootCauses[0].entity, 'service:cart-eu');
+    assert.ok(inc.rootCauses[0].evidence.includes("deploy 'v1.4.0' on cart-eu 3 min before onset"));
+  });
+
+  test('at most one event per incident per batch; incidents wait for the watermark', () => {
+    const c = new Correlator(cfg);
+    c.ingest({ topology: estate() });
+    const first = c.ingest({ alerts: dbFailure(T0) });
+    assert.deepEqual(first.map((e) => e.type), ['incident-opened'], 'only signals older than watermark − lateness are decided');
+    const second = c.ingest({ watermark: T0 + 5 * MIN });
+    assert.deepEqual(second.map((e) => e.type), ['incident-updated']);
+    assert.equal(second[0].incident.alertCount, 11);
+  });
+
+  test('the same signals in one batch or in many small batches give identical incidents', () => {
+    const rand = seededRandom(42);
+    const alerts = [...dbFailure(T0, 'eu'), ...dbFailure(T0 + 3 * MIN, 'us')];
+    alerts.push(...resolveAll(alerts.slice(0, 11), T0 + 25 * MIN));
+    for (let i = 0; i < 40; i++) {
+      alerts.push(alert({ time: T0 + Math.floor(rand() * 60) * MIN, entity: `service:noise-${i % 7}`, title: 'random', severity: 'warning' }));
+      alerts.push(alert({ time: T0 + (10 + i) * 20 * SEC, entity: 'host:eu-web-1', title: 'flap', status: i % 2 ? 'resolved' : 'firing' }));
+    }
+    const anomalies = [0, 1, 2, 3].map((i) => anomaly({ time: T0 + (i * 7 + 1) * MIN, entity: 'service:catalog-us', metric: `m${i}`, score: 0.7 + i * 0.05 }));
+    const changes = [change({ time: T0 - 5 * MIN, entity: 'service:orders-us', summary: 'v7' })];
+    const sorted = alerts.map((a) => a).sort((a, b) => a.time - b.time);
+
+    const one = run([{ topology: estate() }, { alerts: sorted, anomalies, changes, watermark: T0 + 70 * MIN }]);
+    // Many small batches in time order, each with a little (≤ lateness) reordering inside.
+    const many: CorrelatorInput[] = [{ topology: estate() }, { changes }];
+    let i = 0;
+    while (i < sorted.length) {
+      const n = 1 + Math.floor(rand() * 5);
+      const part = sorted.slice(i, i + n).reverse();
+      const to = part[0].time;
+      many.push({ alerts: part, anomalies: anomalies.filter((a) => a.time <= to && a.time > (i === 0 ? -Infinity : sorted[i - 1].time)) });
+      i += n;
+    }
+    many.push({ anomalies: anomalies.filter((a) => a.time > sorted[sorted.length - 1].time), watermark: T0 + 70 * MIN });
+    const split = run(many);
+    const norm = (m: Map<string, IncidentDetail>) => [...m.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    assert.ok(one.incidents.size >= 3);
+    assert.deepEqual(norm(split.incidents), norm(one.incidents));
+    assert.deepEqual(split.c.counters(), one.c.counters());
+  });
+
+  test('resolveConfig keeps defaults for missing fields', () => {
+    const c = resolveConfig({ windowMs: 5 * MIN });
+    assert.equal(c.windowMs, 5 * MIN);
+    assert.equal(c.maxHops, 2);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The typed HTTP client of the engine API. The only place the renderer calls `fetch`; the only
+ * imports from core are types (STYLE.md, boundary 2).
+ */
+import type {
+  Anomaly,
+  ApiError,
+  Change,
+  DemoFault,
+  DemoFaultRequest,
+  Incident,
+  IncidentDetail,
+  Stats,
+  Topology,
+} from '../../../core/common/schemas.ts';
+
+/** One metric series as `GET /api/metrics` answers it. */
+export interface MetricSeries {
+  entity: string;
+  name: string;
+  points: [number, number][];
+}
+
+/** Error thrown for any non-2xx answer, carrying the engine's `{code, message}`. */
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field?: string;
+  constructor(status: number, body: Partial<ApiError>) {
+    super(body.message ?? `HTTP ${status}`);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = body.code ?? `http_${status}`;
+    this.field = body.field;
+  }
+}
+
+/** Query parameters; undefined values are left out. */
+type Params = Record<string, string | number | undefined | null>;
+
+/** A client bound to one engine (base URL + token). */
+export class ApiClient {
+  readonly base: string;
+  readonly token: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly onUnauthorised?: () => void;
+
+  /**
+   * `base` '' means same origin. `fetchImpl` is injectable for tests. `onUnauthorised` is called on
+   * any 401, so the UI can ask for a new token instead of retrying with a dead one.
+   */
+  constructor(base: string, token: string, fetchImpl: typeof fetch = (...a) => fetch(...a), onUnauthorised?: () => void) {
+    this.base = base;
+    this.token = token;
+    this.fetchImpl = fetchImpl;
+    this.onUnauthorised = onUnauthorised;
+  }
+
+  /** Open, resolved or all incidents. */
+  listIncidents(status: 'open' | 'resolved' | 'all' = 'open'): Promise<Incident[]> {
+    return this.get('/api/incidents', { status });
+  }
+  /** One incident with its members; rejects with status 404 when unknown. */
+  getIncident(id: string): Promise<IncidentDetail> {
+    return this.get(`/api/incidents/${encodeURIComponent(id)}`);
+  }
+  /** Anomalies in [from, to], newest first. */
+  listAnomalies(q: { from?: number; to?: number; entity?: string } = {}): Promise<Anomaly[]> {
+    return this.get('/api/anomalies', q);
+  }
+  /** The estate's topology. */
+  getTopology(): Promise<Topology> {
+    return this.get('/api/topology');
+  }
+  /** Headline figures. */
+  getStats(): Promise<Stats> {
+    return this.get('/api/stats');
+  }
+  /** Changes (deploys, config...) in [from, to]. */
+  listChanges(q: { from?: number; to?: number } = {}): Promise<Change[]> {
+    return this.get('/api/changes', q);
+  }
+  /** Metric series of one entity. */
+  getMetrics(q: { entity: string; name?: string; from?: number; to?: number; step?: number }): Promise<MetricSeries[]> {
+    return this.get('/api/metrics', q);
+  }
+  /** Ground truth of injected demo faults. */
+  listDemoFaults(): Promise<DemoFault[]> {
+    return this.get('/api/demo/faults');
+  }
+  /** Inject a demo fault now (409 when the demo is off). */
+  injectDemoFault(body: DemoFaultRequest = {}): Promise<DemoFault> {
+    return this.send('POST', '/api/demo/faults', body);
+  }
+
+  private get<T>(path: string, params: Params = {}): Promise<T> {
+    return this.send('GET', path, undefined, params);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown, params: Params = {}): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) qs.set(k, String(v));
+    const query = qs.toString();
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await this.fetchImpl(`${this.base}${path}${query ? `?${query}` : ''}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = { code: 'bad_response', message: `non-JSON answer from ${path}` };
+    }
+    if (res.status === 401) this.onUnauthorised?.();
+    if (!res.ok) throw new ApiRequestError(res.status, (parsed ?? {}) as Partial<ApiError>);
+    return parsed as T;
+  }
+}

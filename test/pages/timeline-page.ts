@@ -1,0 +1,35 @@
+/** Page object of the timeline (`/timeline`). */
+import type { Locator, Page } from 'playwright';
+
+export class TimelinePage {
+  readonly page: Page;
+  readonly chart: Locator;
+  readonly window: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.chart = page.getByTestId('timeline-chart');
+    this.window = page.getByTestId('timeline-window');
+  }
+
+  /** Wait until anomalies and changes of the range are loaded. */
+  async waitReady(timeoutMs = 20_000): Promise<void> {
+    await this.page.locator('[data-testid="timeline-view"][data-state="ready"]').waitFor({ timeout: timeoutMs });
+  }
+
+  /** The heading of the window list ("In window A – B UTC"). */
+  async windowTitle(): Promise<string> {
+    return (await this.window.locator('h2').innerText()).trim();
+  }
+
+  /** Brush across the chart from fraction `a` to `b` of its width. */
+  async brush(a: number, b: number): Promise<void> {
+    const box = await this.chart.boundingBox();
+    if (!box) throw new Error('timeline chart is not visible');
+    const y = box.y + box.height * 0.4;
+    await this.page.mouse.move(box.x + box.width * a, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width * b, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+}
