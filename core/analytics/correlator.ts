@@ -1,9 +1,10 @@
 /**
  * Correlation v1: noise-reduced alerts and anomalies become incidents.
  *
- * A signal joins an open incident when its entity is within `maxHops` of one of the incident's
- * entities in the undirected topology (an unknown entity only matches itself) AND that entity had a
- * signal within `windowMs` before it (so also within windowMs of the incident's last signal). Matching several incidents merges them into the oldest;
+ * A signal joins an open incident when its entity is related to one of the incident's entities —
+ * within `maxHops` along dependency edges in either direction, or a sibling on a shared dependency
+ * (see TopologyGraph.related; an unknown entity only matches itself) — AND that entity had a signal
+ * within `windowMs` before it. Matching several incidents merges them into the oldest;
  * matching none opens a new one. An incident resolves when all its alert members are resolved, or,
  * with anomaly members only, after `quietMs` without a new signal; it stays resolved.
  *
@@ -206,8 +207,9 @@ export class Correlator {
     } else if (v.action === 'duplicate') {
       const inc = this.incidentOfFingerprint(alert.fingerprint);
       if (inc) {
-        inc.lastSignalAt = Math.max(inc.lastSignalAt, alert.time);
-        inc.entityLast.set(alert.entity, Math.max(inc.entityLast.get(alert.entity) ?? -Infinity, alert.time));
+        // A repeat says the alert is still firing, not that something new happened: it refreshes the
+        // incident but does not keep its entity "active", or a long-standing warning would pull every
+        // later nearby failure into its incident.
         inc.updatedAt = Math.max(inc.updatedAt, alert.time);
         this.touch(inc, false);
       }
@@ -245,10 +247,10 @@ export class Correlator {
   }
 
   private addSignal(member: IncidentMember, alert: AlertRecord | null, anomaly?: Anomaly): void {
-    const near = this.graph.neighbourhood(member.entity, this.cfg.maxHops);
+    const near = this.graph.related(member.entity, this.cfg.maxHops);
     const matches: OpenIncident[] = [];
     const seenMatch = new Set<string>();
-    for (const e of near.keys()) {
+    for (const e of near) {
       for (const id of this.entityIndex.get(e) ?? []) {
         const inc = this.open.get(id);
         if (!inc || seenMatch.has(id)) continue;

@@ -4,8 +4,10 @@
  * [0, 1], so scores of different incidents are comparable and never exceed 1:
  *
  * - onset (0.25): the earliest symptom is most likely the cause (exp decay over 2 min of lag after
- *   the start of the burst: the first time 3 entities began failing within 2 min; anything that
- *   started before the burst counts as on time);
+ *   the start of the burst: the first time 3 entities began failing within 2 min, or else the first
+ *   onset another entity's follows within 5 min). A signal up to
+ *   2 min before the burst counts as on time; earlier ones fade (5 min time constant), since a lone
+ *   warning a quarter of an hour before a burst is more likely background noise than its cause;
  * - position (0.30): the share of the other affected entities it explains. A cause sits downstream:
  *   entities that depend on it (within 3 hops) count fully. Entities it depends on that failed within
  *   a minute of it count 0.8 each (a load balancer cutting off its backends). Several hosts (or
@@ -50,6 +52,8 @@ const BREADTH_FULL = 3;
 const BURST_ENTITIES = 3;
 const BURST_MS = 120_000;
 const ONSET_TAU_MS = 120_000;
+const PRE_BURST_TAU_MS = 5 * 60_000;
+const STRAY_GAP_MS = 5 * 60_000;
 const SIMULTANEOUS_MS = 60_000;
 const REACH_HOPS = 3;
 const SILENT_FACTOR = 0.7;
@@ -92,14 +96,21 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
   }
   const t0 = Math.min(...[...affected.values()].map((a) => a.onset));
   const onsets = [...affected.values()].map((a) => a.onset).sort((x, y) => x - y);
-  // Onset is measured from the start of the burst (the first time several entities start failing
-  // within two minutes), so a lone unrelated signal minutes earlier does not outrank the burst.
+  // Onset is measured from the start of the burst, so a lone unrelated signal minutes earlier does not
+  // outrank it: the first time several entities start failing within two minutes, or else the first
+  // onset followed by another entity's within STRAY_GAP_MS (earlier ones stand alone: noise).
   let burst = t0;
+  let found = false;
   for (let i = 0; i + BURST_ENTITIES - 1 < onsets.length; i++) {
     if (onsets[i + BURST_ENTITIES - 1] - onsets[i] <= BURST_MS) {
       burst = onsets[i];
+      found = true;
       break;
     }
+  }
+  if (!found) {
+    const i = onsets.findIndex((t, k) => k + 1 < onsets.length && onsets[k + 1] - t <= STRAY_GAP_MS);
+    if (i >= 0) burst = onsets[i];
   }
 
   // Candidates: affected entities, plus silent shared dependencies of at least two of them.
@@ -127,14 +138,13 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
 
     let onsetScore = 0;
     if (own && infraOnset < own.onset) {
-      const lag = Math.max(0, infraOnset - burst);
-      onsetScore = Math.exp(-lag / ONSET_TAU_MS);
+      onsetScore = onsetCredit(infraOnset, burst);
       evidence.push(
         `${infra.length} of its hosts showed symptoms together from ${clock(infraOnset)}, ${duration(own.onset - infraOnset)} before its own first signal`,
       );
     } else if (own) {
       const lag = own.onset - t0;
-      onsetScore = Math.exp(-Math.max(0, own.onset - burst) / ONSET_TAU_MS);
+      onsetScore = onsetCredit(own.onset, burst);
       if (lag === 0) {
         const nextOther = onsets.find((t) => t > own.onset);
         const tied = [...affected.values()].filter((a) => a.onset === t0).length > 1;
@@ -214,6 +224,12 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
   }
   ranked.sort((a, b) => b.score - a.score || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
   return ranked.slice(0, TOP_N);
+}
+
+/** Onset credit in [0, 1]: 1 from BURST_MS before the burst to its start, fading on either side. */
+function onsetCredit(onset: number, burst: number): number {
+  if (onset >= burst) return Math.exp(-(onset - burst) / ONSET_TAU_MS);
+  return Math.exp(-Math.max(0, burst - BURST_MS - onset) / PRE_BURST_TAU_MS);
 }
 
 /**

@@ -69,6 +69,18 @@ export class TopologyGraph {
     return this.bfs(id, maxHops, (n) => [this.out.get(n), this.inc.get(n)]);
   }
 
+  /**
+   * Entities whose trouble can share a cause with trouble on `id`: what it depends on and what depends
+   * on it, each along dependency edges within `maxHops`, plus its siblings on a shared direct
+   * dependency (two services on one host, two callers of one database). Entities related only through
+   * a shared caller are left out: a gateway calling both does not make their failures one.
+   */
+  related(id: EntityId, maxHops: number): Set<EntityId> {
+    const out = new Set<EntityId>([...this.downstream(id, maxHops).keys(), ...this.upstream(id, maxHops).keys()]);
+    for (const dep of this.out.get(id) ?? EMPTY) for (const sib of this.inc.get(dep) ?? EMPTY) out.add(sib);
+    return out;
+  }
+
   /** Entities `id` reaches along dependency edges within `maxHops` (what it depends on), with distances. */
   downstream(id: EntityId, maxHops: number): Map<EntityId, number> {
     return this.bfs(id, maxHops, (n) => [this.out.get(n)]);

@@ -13,10 +13,18 @@ import { feedRange, feedTopology } from '../fixtures/demo-feed.ts';
 import { matchFaults, summarise } from '../fixtures/demo-scoring.ts';
 import { startEngineProcess } from '../fixtures/engine-process.ts';
 
-const { values } = parseArgs({ options: { faults: { type: 'string', default: '35' }, seed: { type: 'string', default: '3' }, every: { type: 'string', default: '12' } } });
+const { values } = parseArgs({
+  options: {
+    faults: { type: 'string', default: '35' },
+    seed: { type: 'string', default: '3' },
+    every: { type: 'string', default: '12' },
+    verbose: { type: 'boolean', default: false },
+    start: { type: 'string', default: '2026-11-16T06:00:00Z' },
+  },
+});
 const N = Number(values.faults);
 const EVERY = Number(values.every) * 60_000;
-const START = Date.UTC(2026, 10, 16, 6, 0, 0);
+const START = Date.parse(values.start!);
 const WARMUP = 60 * 60_000;
 
 const engine = await startEngineProcess();
@@ -63,7 +71,17 @@ try {
   const misses = outcomes.filter((o) => o.rank !== 1);
   if (misses.length) {
     console.log('\nmisses:');
-    for (const o of misses) console.log(`  ${o.fault.kind} root=${o.fault.rootEntity} incident=${o.incidentId ?? '-'} top=${o.topCause ?? '-'} rank=${o.rank ?? '-'}`);
+    for (const o of misses) {
+      console.log(`  ${o.fault.kind} root=${o.fault.rootEntity} incident=${o.incidentId ?? '-'} top=${o.topCause ?? '-'} rank=${o.rank ?? '-'}`);
+      const inc = details.find((d) => d.id === o.incidentId);
+      if (!values.verbose || !inc) continue;
+      const t0 = o.fault.start;
+      const overlapping = faults.filter((f) => f !== o.fault && f.start < o.fault.end + 600_000 && f.end > o.fault.start - 600_000);
+      console.log(`    fault ${new Date(o.fault.start).toISOString()}..${new Date(o.fault.end).toISOString()}; nearby faults: ${overlapping.map((f) => `${f.kind}@${f.rootEntity} ${((f.start - t0) / 1000).toFixed(0)}s`).join(', ') || 'none'}`);
+      for (const c of inc.rootCauses) console.log(`    cause ${c.entity} ${c.score.toFixed(2)}: ${c.evidence.join(' | ')}`);
+      for (const m of inc.members.slice(0, 25)) console.log(`    ${((m.time - t0) / 1000).toFixed(0).padStart(6)} s  ${m.kind.padEnd(7)} ${m.entity.padEnd(28)} ${m.title}`);
+      if (inc.members.length > 25) console.log(`    … ${inc.members.length - 25} more members`);
+    }
   }
 } finally {
   await engine.stop({ removeData: true });
