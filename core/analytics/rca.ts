@@ -4,10 +4,10 @@
  * [0, 1], so scores of different incidents are comparable and never exceed 1:
  *
  * - onset (0.25): the earliest symptom is most likely the cause (exp decay over 2 min of lag after
- *   the start of the burst: the first time 3 entities began failing within 2 min, or else the first
- *   onset another entity's follows within 5 min). A signal up to
- *   2 min before the burst counts as on time; earlier ones fade (5 min time constant), since a lone
- *   warning a quarter of an hour before a burst is more likely background noise than its cause;
+ *   the start of the burst: the first time 3 entities began failing within 2 min). A signal up to
+ *   2 min before the burst counts as on time; earlier ones fade (5 min time constant). The credit is
+ *   scaled by how strong the entity's own evidence is (its worst severity or anomaly score): being
+ *   first with a lone warning, such as a certificate nearing expiry, says little about a failure;
  * - position (0.30): the share of the other affected entities it explains. A cause sits downstream:
  *   entities that depend on it (within 3 hops) count fully. Entities it depends on that failed within
  *   a minute of it count 0.8 each (a load balancer cutting off its backends). Several hosts (or
@@ -53,7 +53,6 @@ const BURST_ENTITIES = 3;
 const BURST_MS = 120_000;
 const ONSET_TAU_MS = 120_000;
 const PRE_BURST_TAU_MS = 5 * 60_000;
-const STRAY_GAP_MS = 5 * 60_000;
 const SIMULTANEOUS_MS = 60_000;
 const REACH_HOPS = 3;
 const SILENT_FACTOR = 0.7;
@@ -96,21 +95,14 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
   }
   const t0 = Math.min(...[...affected.values()].map((a) => a.onset));
   const onsets = [...affected.values()].map((a) => a.onset).sort((x, y) => x - y);
-  // Onset is measured from the start of the burst, so a lone unrelated signal minutes earlier does not
-  // outrank it: the first time several entities start failing within two minutes, or else the first
-  // onset followed by another entity's within STRAY_GAP_MS (earlier ones stand alone: noise).
+  // Onset is measured from the start of the burst (the first time several entities start failing
+  // within two minutes), so a lone unrelated signal minutes earlier does not outrank the burst.
   let burst = t0;
-  let found = false;
   for (let i = 0; i + BURST_ENTITIES - 1 < onsets.length; i++) {
     if (onsets[i + BURST_ENTITIES - 1] - onsets[i] <= BURST_MS) {
       burst = onsets[i];
-      found = true;
       break;
     }
-  }
-  if (!found) {
-    const i = onsets.findIndex((t, k) => k + 1 < onsets.length && onsets[k + 1] - t <= STRAY_GAP_MS);
-    if (i >= 0) burst = onsets[i];
   }
 
   // Candidates: affected entities, plus silent shared dependencies of at least two of them.
@@ -202,6 +194,8 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
     }
 
     const anomalyScore = own?.worstAnomaly?.score ?? 0;
+    const strength = own ? Math.max(anomalyScore, own.severity ? SEVERITY_WEIGHT[own.severity] : 0) : 0;
+    onsetScore *= strength;
     if (own?.worstAnomaly) {
       const a = own.worstAnomaly;
       evidence.push(`anomaly on ${a.metric}: ${fmt(a.value)} where ${fmt(a.expected)} was expected (score ${a.score.toFixed(2)})`);
