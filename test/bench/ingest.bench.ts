@@ -69,8 +69,8 @@ const engine = await startEngineProcess();
 try {
   console.log(`# Watchfloor ingest benchmark — ${new Date().toISOString()}, node ${process.version}`);
   console.log(`engine ${engine.apiUrl}, OTLP ${engine.otlpUrl}; ${RUNS} runs × ${REQUESTS} requests × ${POINTS_PER_REQUEST} points`);
-  // Warm-up: first series registration and JIT.
-  await postAll(`${engine.otlpUrl}/v1/metrics`, [otlpRequest(999, 0), otlpRequest(999, 1)], 2);
+  // Warm-up: first series registration and JIT (event times before the runs, never ahead of now).
+  await postAll(`${engine.otlpUrl}/v1/metrics`, [otlpRequest(-1, 0), otlpRequest(-1, 1)], 2);
   await engine.json('/api/flush', { method: 'POST' });
   const rates: number[] = [];
   for (let run = 0; run < RUNS; run++) {
