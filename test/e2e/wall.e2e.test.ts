@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright';
 import type { DemoFault, Incident, Stats, Topology } from '../../core/common/schemas.ts';
 import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
-import { apiCall, startEngineProcess, type EngineProcess } from '../pages/engine-process.ts';
+import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
 import { IncidentPage } from '../pages/incident-page.ts';
 import { TimelinePage } from '../pages/timeline-page.ts';
 import { TopologyPage } from '../pages/topology-page.ts';
@@ -75,7 +75,7 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
   });
   after(async () => {
     await browser?.close();
-    await Promise.all(engines.map((e) => e.stop(5000)));
+    await Promise.all(engines.map((e) => e.stop({ removeData: true, graceMs: 5000 })));
   });
 
   test('the 4K wall shows the estate, and an injected fault appears as an incident within seconds', async () => {
@@ -99,7 +99,7 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
     assert.ok(nodes >= 150, `topology shows the demo estate (${nodes} nodes)`);
 
     const before = await page.$$eval('[data-incident-id]', (els) => els.map((e) => e.getAttribute('data-incident-id') ?? ''));
-    const fault = await apiCall<DemoFault>(engine, 'POST', '/api/demo/faults', {});
+    const fault = await engine.json<DemoFault>('/api/demo/faults', { method: 'POST', body: {} });
     const id = await waitForFaultRow(page, fault, FAULT_TIMEOUT_MS, false, before);
     assert.ok(id, 'an incident row for the fault appeared');
 
@@ -107,14 +107,14 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
     // once the demo's start-up backfill (two hours of history) has been analysed, as a wall runs.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const stats = await apiCall<Stats>(engine, 'GET', '/api/stats');
+      const stats = await engine.json<Stats>('/api/stats');
       if (stats.watermark !== null && stats.watermark >= Date.now() - 60_000) break;
       assert.ok(Date.now() < deadline, 'the demo backfill did not finish within 60 s');
       await page.waitForTimeout(250);
     }
     const probe = `e2e-probe-${Date.now()}`;
     const t0 = performance.now();
-    await apiCall(engine, 'POST', '/ingest/events', [{ time: Date.now(), source: 'e2e', service: probe, severity: 'critical', title: `${probe} is down` }]);
+    await engine.json('/ingest/events', { method: 'POST', body: [{ time: Date.now(), source: 'e2e', service: probe, severity: 'critical', title: `${probe} is down` }] });
     await page.waitForFunction((ent) => [...document.querySelectorAll('[data-incident-id]')].some((el) => (el.getAttribute('data-entities') ?? '').split(' ').includes(ent)), `service:${probe}`, {
       timeout: 10_000,
       polling: 'raf',
@@ -149,13 +149,13 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
     const wall = new WallPage(page);
     await wall.waitReady();
 
-    const fault = await apiCall<DemoFault>(engine, 'POST', '/api/demo/faults', {});
+    const fault = await engine.json<DemoFault>('/api/demo/faults', { method: 'POST', body: {} });
     const id = await waitForFaultRow(page, fault, FAULT_TIMEOUT_MS, true);
 
     const view = new IncidentPage(page);
     await view.waitReady();
     assert.equal(new URL(page.url()).pathname, `/incidents/${encodeURIComponent(id)}`);
-    const listed = await apiCall<Incident[]>(engine, 'GET', '/api/incidents?status=all');
+    const listed = await engine.json<Incident[]>('/api/incidents?status=all');
     const title = listed.find((i) => i.id === id)?.title ?? '';
     // The live demo may add a member between the two reads ("7 alerts" → "8 alerts"): compare the cause.
     assert.equal((await view.title.innerText()).trim().split(' — ')[0], title.split(' — ')[0]);
@@ -188,7 +188,7 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
     await explorer.waitReady();
     // The demo estate may still be loading when the engine says ready: wait for the graph to show it.
     await explorer.waitForNodes(150);
-    const topo = await apiCall<Topology>(engine, 'GET', '/api/topology');
+    const topo = await engine.json<Topology>('/api/topology');
     const target = topo.nodes.find((n) => n.kind === 'database') ?? topo.nodes[0];
     assert.equal(await explorer.find(target.name), target.id);
     assert.equal(Number(await explorer.graph.getAttribute('data-node-count')), topo.nodes.length);
