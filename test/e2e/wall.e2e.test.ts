@@ -103,6 +103,8 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
     const id = await waitForFaultRow(page, fault, FAULT_TIMEOUT_MS, false, before);
     assert.ok(id, 'an incident row for the fault appeared');
 
+    await page.screenshot({ path: path.join(RESULTS, 'wall-4k.png') });
+
     // Event to wall: an alert posted to the engine until its incident row is on the screen. Measured
     // once the demo's start-up backfill (two hours of history) has been analysed, as a wall runs.
     const deadline = Date.now() + 60_000;
@@ -128,7 +130,6 @@ describe('wall end-to-end', { skip: skip ?? false }, () => {
     });
     assert.notEqual(await wall.figure('open'), '0');
 
-    await page.screenshot({ path: path.join(RESULTS, 'wall-4k.png') });
     assert.deepEqual(foreign, [], 'no request to any host other than the engine');
     assert.deepEqual(errors, [], 'no uncaught errors in the page');
     await context.close();
