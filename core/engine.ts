@@ -299,6 +299,8 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
   const cleanups: (() => Promise<void>)[] = [() => storage.close()];
   try {
     const ingested = await storage.countIngested();
+    const stale = await storage.closeStaleIncidents();
+    if (stale) log('info', 'closed incidents left open by the previous run', { count: stale });
     let engineRef: Engine | null = null;
     const hub = new StreamHub(() => engineRef!.hello());
     const engine = new Engine(storage, hub, log, demo, ingested);

@@ -320,6 +320,18 @@ describe('Storage (in memory)', () => {
     assert.equal(await s.getIncident('nope'), null);
   });
 
+  test('closeStaleIncidents resolves what a previous run left open, at its last update', async () => {
+    const before = (await s.listIncidents('open')).map((i) => i.id);
+    assert.ok(before.length > 0, 'the test above left open incidents');
+    const closed = await s.closeStaleIncidents();
+    assert.equal(closed, before.length);
+    assert.deepEqual(await s.listIncidents('open'), []);
+    const i1 = await s.getIncident('i1');
+    assert.equal(i1?.status, 'resolved');
+    assert.equal(i1?.resolvedAt, i1?.updatedAt);
+    assert.equal(await s.closeStaleIncidents(), 0);
+  });
+
   test('demo faults round-trip', async () => {
     const f = {
       id: 'f1',

@@ -444,6 +444,21 @@ export class Storage {
     );
   }
 
+  /**
+   * Marks incidents left open by a previous run as resolved at their last update. The correlator's
+   * state does not survive a restart, so nothing would ever update or resolve them; signals that are
+   * still firing open fresh incidents. Returns how many were closed.
+   */
+  closeStaleIncidents(): Promise<number> {
+    this.assertOpen();
+    return this.write(async () => {
+      const r = await this.writer.runAndReadAll(
+        "UPDATE incidents SET status = 'resolved', resolved_at = updated_at WHERE status = 'open' RETURNING id",
+      );
+      return r.getRows().length;
+    });
+  }
+
   /** Records the ground truth of injected demo faults (replacing any with the same id). */
   recordDemoFaults(faults: DemoFault[]): Promise<void> {
     return this.write(() =>
