@@ -128,4 +128,25 @@ describe('rankRootCauses', () => {
     assert.ok(db.evidence[0].startsWith('no signal of its own'));
     assert.deepEqual(rank([]), []);
   });
+
+  test('network partition: lost traffic behind the load balancer puts it above the frontend it feeds', () => {
+    const t = T0 + 15 * SEC;
+    const drop = (entity: string) => anomaly({ time: t, entity, metric: 'http.server.request.rate', value: 50, expected: 90, score: 1 });
+    const errors = (entity: string) => anomaly({ time: t, entity, metric: 'http.server.request.error.ratio', value: 0.2, expected: 0.01, score: 1 });
+    const anomalies = [
+      drop('loadbalancer:lb-eu'),
+      errors('loadbalancer:lb-eu'),
+      drop('service:frontend-eu'),
+      errors('service:frontend-eu'),
+      drop('service:gateway-eu'),
+      drop('service:checkout-eu'),
+      errors('service:checkout-eu'),
+      drop('service:catalog-eu'),
+    ];
+    // A routine deploy on the frontend a while before must not outweigh where the traffic was lost.
+    const changes = [change({ time: T0 - 10 * MIN, entity: 'service:frontend-eu', kind: 'deploy', summary: 'frontend-eu v1.2.3' })];
+    const rc = rank(anomalies.map(am), { anomalies, changes });
+    assert.equal(rc[0].entity, 'loadbalancer:lb-eu', rc.map((c) => `${c.entity} ${c.score}`).join('\n'));
+    assert.ok(rc[0].evidence.some((e) => /entities that lost incoming traffic sit behind it/.test(e)), rc[0].evidence.join('\n'));
+  });
 });

@@ -18,7 +18,13 @@
  * - anomaly (0.10): the largest anomaly score on it;
  * - severity (0.10): its most severe member;
  * - breadth (0.10): how many distinct signals it shows (3 or more: full credit); a lone noise alert
- *   is weaker evidence than an entity failing in several ways.
+ *   is weaker evidence than an entity failing in several ways;
+ * - traffic (0.10): the share of the entities whose incoming traffic fell (a request-rate anomaly
+ *   below its expectation) that sit behind it, itself included. Errors and latency climb the call
+ *   graph from a failing dependency, but lost traffic points the other way: at whatever is in front
+ *   of the entities that stopped receiving requests (a partitioned load balancer). An entity with
+ *   such an entity in front of it gets 0.3 of that credit: its own loss is explained from above.
+ * The sum is divided by the total weight (1.1).
  *
  * Entities without signals of their own (a shared dependency of ≥ 2 affected entities) are candidates
  * too, at 0.7 of their score, since a silent cause is possible but less certain.
@@ -46,6 +52,11 @@ const W_CHANGE = 0.15;
 const W_ANOMALY = 0.1;
 const W_SEVERITY = 0.1;
 const W_BREADTH = 0.1;
+const W_TRAFFIC = 0.1;
+/** The weights add up to this; scores are divided by it so they stay in [0, 1]. */
+const W_TOTAL = W_ONSET + W_POSITION + W_CHANGE + W_ANOMALY + W_SEVERITY + W_BREADTH + W_TRAFFIC;
+/** Metric names that measure traffic arriving at an entity. */
+const TRAFFIC_METRIC = /(^|\.)(request\.rate|requests|throughput|rps)($|\.)/;
 /** Distinct signals (fingerprints) on an entity for full breadth credit. */
 const BREADTH_FULL = 3;
 /** A burst: this many entities with a first signal within BURST_MS of each other. */
@@ -94,6 +105,11 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
     if (an && (!a.worstAnomaly || an.score > a.worstAnomaly.score)) a.worstAnomaly = an;
   }
   const t0 = Math.min(...[...affected.values()].map((a) => a.onset));
+  const trafficLost = new Set<EntityId>();
+  for (const m of members) {
+    const an = m.kind === 'anomaly' ? anomalyById.get(m.id) : undefined;
+    if (an && an.value < an.expected && TRAFFIC_METRIC.test(an.metric)) trafficLost.add(an.entity);
+  }
   const onsets = [...affected.values()].map((a) => a.onset).sort((x, y) => x - y);
   // Onset is measured from the start of the burst (the first time several entities start failing
   // within two minutes), so a lone unrelated signal minutes earlier does not outrank the burst.
@@ -206,13 +222,27 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
     }
 
     const breadth = own ? Math.min(1, own.fingerprints.size / BREADTH_FULL) : 0;
+    let traffic = 0;
+    if (trafficLost.size >= 2) {
+      const behind = g.downstream(c, REACH_HOPS);
+      const covered = [...trafficLost].filter((e) => behind.has(e)).length;
+      // Lost traffic in front of it explains its own: the cause is further up.
+      const upstream = g.upstream(c, REACH_HOPS);
+      const shadowed = [...trafficLost].some((e) => e !== c && upstream.has(e));
+      traffic = (covered / trafficLost.size) * (shadowed ? 0.3 : 1);
+      if (traffic >= 0.5) {
+        evidence.push(`${covered} of ${trafficLost.size} entities that lost incoming traffic sit behind it`);
+      }
+    }
     let score =
+      W_TRAFFIC * traffic +
       W_ONSET * onsetScore +
       W_POSITION * position +
       W_CHANGE * changeScore +
       W_ANOMALY * anomalyScore +
       W_SEVERITY * severityScore +
       W_BREADTH * breadth;
+    score /= W_TOTAL;
     if (!own) score *= SILENT_FACTOR;
     ranked.push({ entity: c, score: Math.round(Math.min(1, score) * 1000) / 1000, evidence });
   }
