@@ -266,11 +266,14 @@ describe('Alertmanager webhook and events', () => {
 });
 
 describe('durability', () => {
-  test('acknowledged data survives a restart on the same data directory, and the token is kept', async () => {
+  test('acknowledged data survives a crash (SIGKILL) and a restart on the same data directory, and the token is kept', async () => {
+    // Acknowledge one more batch and kill the engine right after the 2xx, with no shutdown at all.
+    const res = await engine.api('/ingest/events', { body: [{ time: Date.now(), source: 'itest', service: 'crash-probe', severity: 'minor', title: 'last words' }] });
+    assert.equal(res.status, 200);
     const before = await engine.json<Stats>('/api/stats');
     assert.ok(before.ingested.metricPoints > 0 && before.ingested.events > 0);
     const token = engine.token;
-    await engine.stop();
+    await engine.stop({ kill: true });
     engine = await startEngineProcess({ dataDir: engine.dataDir });
     assert.equal(engine.token, token, 'the generated token is kept in the data directory');
     const afterStats = await engine.json<Stats>('/api/stats');
