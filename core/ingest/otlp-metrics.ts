@@ -309,12 +309,8 @@ function histogramPoints(out: BatchBuilder, cur: Cursor, data: unknown, ctx: Met
     const dp = pointObject(cur, dps[di]);
     const t = pointTime(cur, dp);
     if (noValue(dp)) continue;
-    const count = countOf(cur, dp);
-    const sum = sumOf(cur, dp);
     const p95 = bucketQuantile(cur, dp, 0.95);
-    const ak = attributeKey(cur, dp.attributes);
-    out.push(seriesIndex(out, cur, ctx, `${ctx.name}.count`, '1', ak, dp), t, count);
-    if (sum !== undefined) out.push(seriesIndex(out, cur, ctx, `${ctx.name}.sum`, ctx.unit, ak, dp), t, sum);
+    const ak = pushCountAndSum(out, cur, ctx, dp, t);
     if (p95 !== undefined) out.push(seriesIndex(out, cur, ctx, `${ctx.name}.p95`, ctx.unit, ak, dp), t, p95);
   }
 }
@@ -380,12 +376,18 @@ function exponentialHistogramPoints(out: BatchBuilder, cur: Cursor, data: unknow
     const dp = pointObject(cur, dps[di]);
     const t = pointTime(cur, dp);
     if (noValue(dp)) continue;
-    const count = countOf(cur, dp);
-    const sum = sumOf(cur, dp);
-    const ak = attributeKey(cur, dp.attributes);
-    out.push(seriesIndex(out, cur, ctx, `${ctx.name}.count`, '1', ak, dp), t, count);
-    if (sum !== undefined) out.push(seriesIndex(out, cur, ctx, `${ctx.name}.sum`, ctx.unit, ak, dp), t, sum);
+    pushCountAndSum(out, cur, ctx, dp, t);
   }
+}
+
+/** The `.count` and `.sum` series of a histogram-like point; returns its attribute key. */
+function pushCountAndSum(out: BatchBuilder, cur: Cursor, ctx: MetricContext, dp: JsonObject, t: number): string {
+  const count = countOf(cur, dp);
+  const sum = sumOf(cur, dp);
+  const ak = attributeKey(cur, dp.attributes);
+  out.push(seriesIndex(out, cur, ctx, `${ctx.name}.count`, '1', ak, dp), t, count);
+  if (sum !== undefined) out.push(seriesIndex(out, cur, ctx, `${ctx.name}.sum`, ctx.unit, ak, dp), t, sum);
+  return ak;
 }
 
 function summaryPoints(out: BatchBuilder, cur: Cursor, data: unknown, ctx: MetricContext): void {
@@ -395,11 +397,7 @@ function summaryPoints(out: BatchBuilder, cur: Cursor, data: unknown, ctx: Metri
     const dp = pointObject(cur, dps[di]);
     const t = pointTime(cur, dp);
     if (noValue(dp)) continue;
-    const count = countOf(cur, dp);
-    const sum = sumOf(cur, dp);
-    const ak = attributeKey(cur, dp.attributes);
-    out.push(seriesIndex(out, cur, ctx, `${ctx.name}.count`, '1', ak, dp), t, count);
-    if (sum !== undefined) out.push(seriesIndex(out, cur, ctx, `${ctx.name}.sum`, ctx.unit, ak, dp), t, sum);
+    const ak = pushCountAndSum(out, cur, ctx, dp, t);
     const qs = optionalArray(dp.quantileValues, cur.pointPath('quantileValues'));
     for (let qi = 0; qi < qs.length; qi++) {
       const qv = qs[qi];

@@ -3,7 +3,7 @@
  * port) and `/ingest/*` on the API port (Alertmanager webhook, events, changes, topology). Each batch
  * is validated whole (400 naming the first bad field, nothing stored) and durable before the 2xx.
  */
-import type { Engine } from '../engine.ts';
+import type { AcceptedBatch, Engine } from '../engine.ts';
 import { parseAlertmanager } from '../ingest/alertmanager.ts';
 import { parseChanges, parseEvents, parseTopology } from '../ingest/events.ts';
 import { parseOtlpLogsJson } from '../ingest/otlp-logs.ts';
@@ -15,49 +15,38 @@ const OTLP_BODY_LIMIT = 64 << 20;
 const INGEST_BODY_LIMIT = 32 << 20;
 const SPAN_INDEX_SIZE = 200_000;
 
-/** Registers `/ingest/*` on the API router. */
+/** Registers `/ingest/*` on the API router: each parses a whole batch, stores it, then acknowledges. */
 export function ingestRoutes(router: Router, engine: Engine): void {
-  const opts = { bodyLimit: INGEST_BODY_LIMIT };
-  router.add(
-    'POST',
-    '/ingest/alertmanager',
-    async (ctx) => {
-      const alerts = parseAlertmanager(await ctx.json(), Date.now(), engine.newId);
-      await engine.accept({ alerts });
-      return { accepted: alerts.length };
+  const receivers: Record<string, (body: unknown) => { batch: AcceptedBatch; count: number }> = {
+    alertmanager: (body) => {
+      const alerts = parseAlertmanager(body, Date.now(), engine.newId);
+      return { batch: { alerts }, count: alerts.length };
     },
-    opts,
-  );
-  router.add(
-    'POST',
-    '/ingest/events',
-    async (ctx) => {
-      const alerts = parseEvents(await ctx.json(), Date.now(), engine.newId);
-      await engine.accept({ alerts });
-      return { accepted: alerts.length };
+    events: (body) => {
+      const alerts = parseEvents(body, Date.now(), engine.newId);
+      return { batch: { alerts }, count: alerts.length };
     },
-    opts,
-  );
-  router.add(
-    'POST',
-    '/ingest/changes',
-    async (ctx) => {
-      const changes = parseChanges(await ctx.json(), engine.newId);
-      await engine.accept({ changes });
-      return { accepted: changes.length };
+    changes: (body) => {
+      const changes = parseChanges(body, engine.newId);
+      return { batch: { changes }, count: changes.length };
     },
-    opts,
-  );
-  router.add(
-    'POST',
-    '/ingest/topology',
-    async (ctx) => {
-      const topology = parseTopology(await ctx.json());
-      await engine.accept({ topology });
-      return { accepted: topology.nodes.length + topology.edges.length };
+    topology: (body) => {
+      const topology = parseTopology(body);
+      return { batch: { topology }, count: topology.nodes.length + topology.edges.length };
     },
-    opts,
-  );
+  };
+  for (const [name, receive] of Object.entries(receivers)) {
+    router.add(
+      'POST',
+      `/ingest/${name}`,
+      async (ctx) => {
+        const { batch, count } = receive(await ctx.json());
+        await engine.accept(batch);
+        return { accepted: count };
+      },
+      { bodyLimit: INGEST_BODY_LIMIT },
+    );
+  }
 }
 
 /** OTLP/HTTP accepts JSON here; protobuf is refused with 415 until it is supported. */
