@@ -358,8 +358,10 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
       });
       engine.demoRunner = runner;
       cleanups.unshift(() => runner.stop());
-      // The demo backfills in the background; the engine is usable at once.
+      // The demo backfills in the background; the engine is usable at once, with the estate's topology
+      // already in (bounded wait), so a UI opened on the ready signal shows the whole estate.
       void runner.start().catch((err: unknown) => log('error', 'demo failed to start', { error: String(err) }));
+      await Promise.race([runner.topologyTried, new Promise((r) => setTimeout(r, 10_000).unref())]);
     }
 
     log('info', 'engine started', { apiUrl, otlpUrl, dataDir, demo });

@@ -55,6 +55,9 @@ export class DemoRunner {
   private generatedTo = 0;
   private faultCursor = 0;
   private topologyPosted = false;
+  private markTopologyTried: () => void = () => {};
+  /** Settles once the first attempt to post the estate's topology has finished (accepted or not). */
+  readonly topologyTried: Promise<void> = new Promise((resolve) => (this.markTopologyTried = resolve));
   private started = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
@@ -83,7 +86,7 @@ export class DemoRunner {
     const from = Math.floor((now - this.backfillMs) / step) * step;
     this.sentTo = this.generatedTo = this.faultCursor = from;
     const work = (async () => {
-      await this.postTopology();
+      await this.postTopology().finally(() => this.markTopologyTried());
       this.log('demo backfill started', { from, to: now, entities: this.simulator.estate.nodes.length });
       await this.sendUpTo(now);
       this.log('demo backfill done', { to: this.sentTo, faults: this.reported.size });
