@@ -78,9 +78,10 @@ export interface AcceptedBatch {
   alerts?: AlertRecord[];
   changes?: ChangeRecord[];
   topology?: TopologyBatch;
+  /** The topology was declared by the operator (POST /ingest/topology), not derived from telemetry. */
+  topologyDeclared?: boolean;
 }
 
-const ENTITY_OVERRIDE = 'watchfloor.entity.id';
 const STATS_INTERVAL_MS = 2000;
 const MAX_ANOMALY_BROADCAST = 200;
 
@@ -130,25 +131,33 @@ export class Engine {
    * caller acknowledges only after this.
    */
   async accept(batch: AcceptedBatch): Promise<void> {
-    const topology = batch.topology ? this.newTopology(batch.topology) : undefined;
-    const alerts = batch.alerts?.map(applyEntityOverride);
+    // Declared topology is always stored (it may rename or describe known entities); what receivers
+    // derive from telemetry repeats on every request, so only its new facts go further.
+    const topology = batch.topology && (batch.topologyDeclared ? batch.topology : this.newTopology(batch.topology));
     const { storage } = this;
-    if (topology) await storage.upsertTopology(topology, Date.now());
+    if (topology) {
+      await storage.upsertTopology(topology, Date.now());
+      for (const n of topology.nodes) this.knownNodes.add(n.id);
+      for (const e of topology.edges) {
+        this.knownEdges.add(edgeKey(e));
+        // Storage creates the nodes an edge names if they were not declared.
+        this.knownNodes.add(e.source).add(e.target);
+      }
+    }
     if (batch.metrics && batch.metrics.ts.length) await storage.appendMetrics(batch.metrics);
     if (batch.logs?.length) await storage.appendLogs(batch.logs);
     if (batch.spans?.length) await storage.appendSpans(batch.spans);
-    if (alerts?.length) await storage.appendAlerts(alerts);
+    if (batch.alerts?.length) await storage.appendAlerts(batch.alerts);
     if (batch.changes?.length) await storage.appendChanges(batch.changes);
     this.ingested.metricPoints += batch.metrics?.ts.length ?? 0;
     this.ingested.logs += batch.logs?.length ?? 0;
     this.ingested.spans += batch.spans?.length ?? 0;
-    this.ingested.events += alerts?.length ?? 0;
+    this.ingested.events += batch.alerts?.length ?? 0;
     this.ingested.changes += batch.changes?.length ?? 0;
-    this.ingested.topology += topology ? topology.nodes.length + topology.edges.length : 0;
     this.statsDirty = true;
     this.analytics.submit({
       metrics: batch.metrics && batch.metrics.ts.length ? batch.metrics : undefined,
-      alerts: alerts?.length ? alerts : undefined,
+      alerts: batch.alerts?.length ? batch.alerts : undefined,
       changes: batch.changes?.length ? batch.changes : undefined,
       topology,
     });
@@ -159,14 +168,11 @@ export class Engine {
     }
   }
 
-  /** Keeps only the nodes and edges not seen before (receivers repeat them on every request). */
+  /** Keeps only the nodes and edges not stored before (receivers repeat them on every request). */
   private newTopology(batch: TopologyBatch): TopologyBatch | undefined {
     const nodes = batch.nodes.filter((n) => !this.knownNodes.has(n.id));
     const edges = batch.edges.filter((e) => !this.knownEdges.has(edgeKey(e)));
-    if (!nodes.length && !edges.length) return undefined;
-    for (const n of nodes) this.knownNodes.add(n.id);
-    for (const e of edges) this.knownEdges.add(edgeKey(e));
-    return { nodes, edges };
+    return nodes.length || edges.length ? { nodes, edges } : undefined;
   }
 
   /** Receives the analytics' outputs, in order: store first, then broadcast. */
@@ -194,7 +200,7 @@ export class Engine {
   stats(): Stats {
     const c = this.analytics.counters();
     return {
-      ingested: { ...this.ingested },
+      ingested: { ...this.ingested, topology: this.knownNodes.size + this.knownEdges.size },
       alertsReceived: c.alertsReceived,
       alertsDeduplicated: c.alertsDeduplicated,
       flappingSuppressed: c.flappingSuppressed,
@@ -228,12 +234,6 @@ export class Engine {
 
 function edgeKey(e: { source: string; target: string; kind: string }): string {
   return `${e.source}\u0000${e.target}\u0000${e.kind}`;
-}
-
-/** A sender may name the entity an alert is about (a database, a queue...) with `watchfloor.entity.id`. */
-function applyEntityOverride(a: AlertRecord): AlertRecord {
-  const v = a.attributes?.[ENTITY_OVERRIDE];
-  return typeof v === 'string' && v.includes(':') ? { ...a, entity: v } : a;
 }
 
 /** An incident without its member list, as listed and streamed. */

@@ -119,3 +119,16 @@ describe('parseAlertmanager', () => {
     }
   });
 });
+
+test('a watchfloor.entity.id label names the entity of an Alertmanager alert', () => {
+  const [a] = parseAlertmanager(
+    {
+      version: '4',
+      status: 'firing',
+      alerts: [{ status: 'firing', labels: { alertname: 'PoolExhausted', service: 'orders', 'watchfloor.entity.id': 'database:orders-db' }, startsAt: '2026-01-01T00:00:00Z' }],
+    },
+    0,
+    () => 'id',
+  );
+  assert.equal(a.entity, 'database:orders-db');
+});

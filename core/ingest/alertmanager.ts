@@ -2,9 +2,9 @@
  * Prometheus Alertmanager webhook (payload version 4) → AlertRecords, one per alert of the group.
  */
 import type { AlertRecord } from '../common/records.ts';
-import { entityId } from '../common/records.ts';
 import { AlertmanagerPayload, type Severity } from '../common/schemas.ts';
 import { IngestError } from './errors.ts';
+import { alertEntity } from './events.ts';
 import { fingerprintOf } from './fingerprint.ts';
 
 export { fingerprintOf } from './fingerprint.ts';
@@ -88,7 +88,7 @@ export function parseAlertmanager(body: unknown, receivedAt: number, newId: () =
       source,
       service,
       host,
-      entity: service ? entityId('service', service) : host ? entityId('host', host) : entityId('source', source),
+      entity: alertEntity(source, service, host, a.labels),
       severity: severityFromLabel(a.labels.severity),
       status: a.status,
       title,

@@ -139,3 +139,16 @@ describe('parseTopology', () => {
     expectError(() => parseTopology([]), 'body');
   });
 });
+
+test('watchfloor.entity.id names the entity of an event, ignored unless it is a canonical id', () => {
+  const [a, b] = parseEvents(
+    [
+      { time: 1, source: 'db-monitor', service: 'orders', severity: 'critical', title: 'pool exhausted', attributes: { 'watchfloor.entity.id': 'database:orders-db' } },
+      { time: 1, source: 'db-monitor', service: 'orders', severity: 'critical', title: 'x', attributes: { 'watchfloor.entity.id': 'not canonical' } },
+    ],
+    0,
+    () => 'id',
+  );
+  assert.equal(a.entity, 'database:orders-db');
+  assert.equal(b.entity, 'service:orders');
+});

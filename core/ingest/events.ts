@@ -2,16 +2,27 @@
  * The engine's own ingest formats: events (`POST /ingest/events`), changes (`/ingest/changes`) and
  * declared topology (`/ingest/topology`), validated against the schemas in core/common.
  */
-import type { AlertRecord, ChangeRecord, EdgeRecord, NodeRecord, TopologyBatch } from '../common/records.ts';
+import type { AlertRecord, Attrs, ChangeRecord, EdgeRecord, NodeRecord, TopologyBatch } from '../common/records.ts';
 import { entityId, entityName } from '../common/records.ts';
 import { ChangesPayload, EventsPayload, TopologyPayload } from '../common/schemas.ts';
 import { IngestError } from './errors.ts';
 import { fingerprintOf } from './fingerprint.ts';
+import { ENTITY_OVERRIDE } from './otlp-common.ts';
 
 export { fingerprintOf } from './fingerprint.ts';
 
-/** Entity of an event or alert: `service:<service>`, else `host:<host>`, else `source:<source>`. */
-export function alertEntity(source: string, service: string | null | undefined, host: string | null | undefined): string {
+/**
+ * Entity of an event or alert: the canonical id named by the `watchfloor.entity.id` attribute (or
+ * Alertmanager label) when given, else `service:<service>`, else `host:<host>`, else `source:<source>`.
+ */
+export function alertEntity(
+  source: string,
+  service: string | null | undefined,
+  host: string | null | undefined,
+  attributes?: Attrs,
+): string {
+  const named = attributes?.[ENTITY_OVERRIDE];
+  if (typeof named === 'string' && /^[a-z][a-z0-9_-]*:./i.test(named)) return named;
   return service ? entityId('service', service) : host ? entityId('host', host) : entityId('source', source);
 }
 
@@ -30,7 +41,7 @@ export function parseEvents(body: unknown, receivedAt: number, newId: () => stri
     source: e.source,
     service: e.service ?? null,
     host: e.host ?? null,
-    entity: alertEntity(e.source, e.service, e.host),
+    entity: alertEntity(e.source, e.service, e.host, e.attributes),
     severity: e.severity,
     status: e.status,
     title: e.title,

@@ -58,7 +58,6 @@ export function apiRoutes(router: Router, engine: Engine): void {
     });
   });
 
-  router.add('GET', '/api/approvals', () => []);
 
   router.add('POST', '/api/flush', () => engine.flush());
 

@@ -32,7 +32,7 @@ export function ingestRoutes(router: Router, engine: Engine): void {
     },
     topology: (body) => {
       const topology = parseTopology(body);
-      return { batch: { topology }, count: topology.nodes.length + topology.edges.length };
+      return { batch: { topology, topologyDeclared: true }, count: topology.nodes.length + topology.edges.length };
     },
   };
   for (const [name, receive] of Object.entries(receivers)) {

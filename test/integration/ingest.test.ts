@@ -265,6 +265,27 @@ describe('Alertmanager webhook and events', () => {
   });
 });
 
+describe('topology', () => {
+  test('a declared node describes an entity first seen in telemetry', async () => {
+    const point = { timeUnixNano: String(Date.now() * 1e6), asDouble: 1 };
+    const otlp = await fetch(`${engine.otlpUrl}/v1/metrics`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'named-later' } }] }, scopeMetrics: [{ metrics: [{ name: 'up', gauge: { dataPoints: [point] } }] }] }],
+      }),
+    });
+    assert.equal(otlp.status, 200);
+    const res = await engine.api('/ingest/topology', {
+      body: { nodes: [{ id: 'service:named-later', kind: 'service', name: 'Named later', attributes: { team: 'payments' } }], edges: [] },
+    });
+    assert.equal(res.status, 200);
+    const node = (await engine.json<Topology>('/api/topology')).nodes.find((n) => n.id === 'service:named-later');
+    assert.equal(node?.name, 'Named later');
+    assert.equal(node?.attributes?.team, 'payments');
+  });
+});
+
 describe('durability', () => {
   test('acknowledged data survives a crash (SIGKILL) and a restart on the same data directory, and the token is kept', async () => {
     // Acknowledge one more batch and kill the engine right after the 2xx, with no shutdown at all.
