@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,9 +259,9 @@ function defaultUiDir(): string {
   return path.basename(here) === 'core' ? path.join(here, '..', 'dist', 'renderer') : path.join(here, 'renderer');
 }
 
+/** One detector worker on 2 cores (the correlator and the main thread need the rest), up to 4 above. */
 function defaultDetectorWorkers(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
-  return Math.max(1, Math.min(4, cores - 2));
+  return Math.max(1, Math.min(4, availableParallelism() - 2));
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {

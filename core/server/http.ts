@@ -5,6 +5,7 @@
  * the request needs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { ApiError } from '../common/schemas.ts';
 
 /** An error with the HTTP status and API error body it maps to. */
@@ -165,10 +166,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const raw = Buffer.concat(chunks, size);
   if (encoding === 'identity' || encoding === '') return raw;
   if (encoding === 'gzip') {
-    const { gunzipSync } = await import('node:zlib');
     try {
-      const out = gunzipSync(raw, { maxOutputLength: limit * 4 });
-      return out;
+      return gunzipSync(raw, { maxOutputLength: limit * 4 });
     } catch (err) {
       throw new HttpError(400, 'invalid_encoding', `body: gzip content could not be decoded (${(err as Error).message})`);
     }

@@ -13,6 +13,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import WebSocket from 'ws';
+import { gzipSync } from 'node:zlib';
 import type { IncidentDetail, Incident, Stats, Topology } from '../../core/common/schemas.ts';
 import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
 
@@ -157,6 +158,24 @@ describe('OTLP/HTTP JSON from the official OpenTelemetry exporters', () => {
     assert.ok(edge, 'calls edge from the trace missing');
     assert.equal(edge.kind, 'calls');
     assert.equal(edge.origin, 'traces');
+  });
+
+  test('gzip-encoded OTLP JSON is accepted', async () => {
+    const before = await engine.json<Stats>('/api/stats');
+    const body = gzipSync(
+      JSON.stringify({
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'gzip-svc' } }] },
+            scopeMetrics: [{ metrics: [{ name: 'up', gauge: { dataPoints: [{ timeUnixNano: String(Date.now() * 1e6), asDouble: 1 }] } }] }],
+          },
+        ],
+      }),
+    );
+    const res = await fetch(`${engine.otlpUrl}/v1/metrics`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body });
+    assert.equal(res.status, 200, await res.clone().text());
+    const after = await engine.json<Stats>('/api/stats');
+    assert.equal(after.ingested.metricPoints - before.ingested.metricPoints, 1);
   });
 
   test('protobuf is refused with 415 and malformed JSON with 400, nothing stored', async () => {
