@@ -1,92 +1,26 @@
 /**
  * The `watchfloor` command. Exit codes: 0 done, 1 failed at run time, 2 bad usage or input.
+ * Each subcommand lives in commands/ and is listed once in `COMMANDS`; help is built from that list.
  */
-import { parseArgs } from 'node:util';
-import { defaultDataDir, DEFAULT_API_PORT, DEFAULT_OTLP_PORT } from '../config.ts';
-import { startEngine } from '../engine.ts';
-import { jsonLogger } from '../log.ts';
+import { serveCommand } from './commands/serve.ts';
+import { UsageError, type Command } from './usage.ts';
 
 const VERSION = '0.1.0';
 
-export const HELP = `watchfloor ${VERSION} — AIOps operations center
+/** Every subcommand, by name, in the order `--help` lists them. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: serveCommand,
+};
 
-Usage:
-  watchfloor serve [options]     run the engine headless and serve the UI
-  watchfloor --help | --version
-
-serve options:
-  --data-dir DIR       data directory (DuckDB file, API token); default ${defaultDataDir()}
-                       (or $WATCHFLOOR_DATA_DIR)
-  --port N             API, WebSocket and UI port; default ${DEFAULT_API_PORT}; 0 picks a free port
-  --otlp-port N        OTLP/HTTP receiver port (/v1/metrics, /v1/logs, /v1/traces); default ${DEFAULT_OTLP_PORT}; 0 picks a free port
-  --host ADDR          address to bind both ports to; default 127.0.0.1 (loopback only)
-  --demo               run the built-in demo estate (the default)
-  --no-demo            do not run the demo estate
-  --api-token TOKEN    token the API requires (Authorization: Bearer TOKEN); default: generated
-                       once and kept in DATA_DIR/api-token
-  --log-level LEVEL    debug, info, warn or error; default info (JSON lines on stderr)
-
-When ready, serve prints one JSON line on stdout:
-  {"event":"ready","apiUrl":…,"otlpUrl":…,"uiUrl":…,"token":…,"dataDir":…,"demo":…}
-`;
-
-/** A usage error: printed with the help hint, exit code 2. */
-class UsageError extends Error {}
-
-function port(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: must be a port number 0-65535, got '${value}'`);
-  return n;
-}
-
-async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      'data-dir': { type: 'string' },
-      port: { type: 'string' },
-      'otlp-port': { type: 'string' },
-      host: { type: 'string' },
-      demo: { type: 'boolean' },
-      'no-demo': { type: 'boolean' },
-      'api-token': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-  });
-  if (values.demo && values['no-demo']) throw new UsageError('--demo and --no-demo: choose one');
-  const level = values['log-level'] ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level: must be debug, info, warn or error, got '${level}'`);
-  const token = values['api-token'];
-  if (token !== undefined && (token.length < 8 || /\s/.test(token))) throw new UsageError('--api-token: must be at least 8 characters without spaces');
-  const log = jsonLogger(level as 'info');
-  const engine = await startEngine({
-    dataDir: values['data-dir'] ?? defaultDataDir(),
-    port: port(values.port, '--port', DEFAULT_API_PORT),
-    otlpPort: port(values['otlp-port'], '--otlp-port', DEFAULT_OTLP_PORT),
-    host: values.host,
-    demo: !values['no-demo'],
-    apiToken: token,
-    log,
-  });
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', apiUrl: engine.apiUrl, otlpUrl: engine.otlpUrl, uiUrl: engine.uiUrl, token: engine.token, dataDir: engine.dataDir, demo: engine.demo })}\n`,
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  // Bounded shutdown: a stuck step must not keep the process alive forever.
-  const timer = setTimeout(() => {
-    log('error', 'shutdown timed out; exiting');
-    process.exit(1);
-  }, 15_000);
-  timer.unref();
-  await engine.close();
-  return 0;
+/** The full help text. */
+export function helpText(): string {
+  const entries = Object.values(COMMANDS);
+  const width = Math.max(...entries.map((c) => c.synopsis.length)) + 2;
+  const list = entries.map((c) => `  watchfloor ${c.synopsis.padEnd(width)}${c.summary}`).join('\n');
+  const details = Object.entries(COMMANDS)
+    .map(([name, c]) => `${name} options:\n${c.help}`)
+    .join('\n');
+  return `watchfloor ${VERSION} — AIOps operations center\n\nUsage:\n${list}\n  watchfloor --help | --version\n\n${details}`;
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -98,17 +32,16 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
       case 'help':
-        process.stdout.write(HELP);
+        process.stdout.write(helpText());
         return command === undefined ? 2 : 0;
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);
         return 0;
-      case 'serve':
-        return await serve(rest);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
     }
+    const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!cmd) throw new UsageError(`unknown command '${command}'`);
+    return await cmd.run(rest);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`watchfloor: ${(err as Error).message}\nRun 'watchfloor --help' for usage.\n`);

@@ -1,7 +1,9 @@
 /**
- * The database schema as an ordered list of migrations. Migration N (1-based) brings a database from
- * schema version N-1 to N; opening a file applies only the ones it has not seen, each in its own
- * transaction together with its row in `schema_migrations`, so a crash never leaves half a migration.
+ * The database schema as a list of numbered migrations. Each carries its own version number; opening a
+ * file applies, in ascending order, every migration whose version is not yet in `schema_migrations`,
+ * each in its own transaction together with its row there, so a crash never leaves half a migration.
+ * Numbers need not be contiguous: each part of the engine takes its own block (see `MIGRATIONS`), so
+ * parts developed side by side never fight over the next number.
  *
  * Never edit a migration that has shipped: add a new one. Event times are TIMESTAMP (UTC, microseconds);
  * the engine speaks epoch milliseconds and converts at the storage boundary.
@@ -12,6 +14,8 @@ export type MigrationRunner = (sql: string) => Promise<void>;
 
 /** One schema step. */
 export interface Migration {
+  /** Unique, positive; fixes the order of application. */
+  version: number;
   /** What it does, for `schema_migrations` readers and error messages. */
   description: string;
   up: (run: MigrationRunner) => Promise<void>;
@@ -21,9 +25,13 @@ export interface Migration {
 export const SCHEMA_MIGRATIONS_DDL =
   'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)';
 
-/** All migrations, oldest first. The schema version of a database is the number applied. */
+/**
+ * All migrations, in ascending version. Blocks: 1-99 storage core, 300s anomaly detection, 400s logs,
+ * 500s correlation and RCA, 600s automation and audit, 700s forensics, 800s prediction.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   {
+    version: 1,
     description: 'initial schema: telemetry, alerts, changes, topology, analytics results, demo ground truth',
     async up(run) {
       // Series are few and looked up by key; points are many and only ever appended, so they carry no

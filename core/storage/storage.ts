@@ -872,29 +872,32 @@ export class Storage {
   }
 }
 
-/** Applies the missing migrations; returns the resulting schema version. */
+/** Applies the missing migrations; returns the resulting schema version (the highest applied). */
 async function migrate(c: DuckDBConnection): Promise<number> {
   await c.run(SCHEMA_MIGRATIONS_DDL);
-  const reader = await c.runAndReadAll('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
-  let version = Number(reader.getRows()[0][0]);
-  if (version > MIGRATIONS.length) {
-    throw new Error(`database schema version ${version} is newer than this engine knows (${MIGRATIONS.length})`);
+  const reader = await c.runAndReadAll('SELECT version FROM schema_migrations ORDER BY version');
+  const applied = new Set(reader.getRows().map((r) => Number(r[0])));
+  const known = new Set(MIGRATIONS.map((m) => m.version));
+  const unknown = [...applied].filter((v) => !known.has(v));
+  if (unknown.length) {
+    throw new Error(`database has schema migration ${unknown.join(', ')}, which this engine does not know (it is newer)`);
   }
-  for (; version < MIGRATIONS.length; version++) {
-    const m = MIGRATIONS[version];
+  const pending = [...MIGRATIONS].filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version);
+  for (const m of pending) {
     await c.run('BEGIN TRANSACTION');
     try {
       await m.up(async (sql) => {
         await c.run(sql);
       });
-      await c.run('INSERT INTO schema_migrations VALUES ($1, now()::TIMESTAMP)', [version + 1]);
+      await c.run('INSERT INTO schema_migrations VALUES ($1, now()::TIMESTAMP)', [m.version]);
       await c.run('COMMIT');
     } catch (err) {
       await c.run('ROLLBACK').catch(() => undefined);
-      throw new Error(`migration ${version + 1} (${m.description}) failed: ${(err as Error).message}`, { cause: err });
+      throw new Error(`migration ${m.version} (${m.description}) failed: ${(err as Error).message}`, { cause: err });
     }
+    applied.add(m.version);
   }
-  return version;
+  return Math.max(0, ...applied);
 }
 
 function ts(ms: number): DuckDBTimestampValue {
