@@ -2,6 +2,7 @@
  * The `watchfloor` command. Exit codes: 0 done, 1 failed at run time, 2 bad usage or input.
  * Each subcommand lives in commands/ and is listed once in `COMMANDS`; help is built from that list.
  */
+import { auditCommand } from './commands/audit.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError, type Command } from './usage.ts';
 
@@ -10,6 +11,7 @@ const VERSION = '0.1.0';
 /** Every subcommand, by name, in the order `--help` lists them. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
+  audit: auditCommand,
 };
 
 /** The full help text. */
