@@ -26,7 +26,14 @@ import type { Change, DemoFault, Incident, IncidentDetail, Stats, StreamEvent } 
 import { DEFAULT_API_PORT, DEFAULT_OTLP_PORT } from './config.ts';
 import { DemoRunner } from './demo/runner.ts';
 import { jsonLogger, type Logger } from './log.ts';
-import { checkBearer } from './server/auth.ts';
+import { AutomationService } from './automation/service.ts';
+import { USERS_FILE } from './automation/paths.ts';
+import { SessionStore, type SessionPolicy, DEFAULT_SESSION_POLICY } from './auth/sessions.ts';
+import { UserStore } from './auth/users.ts';
+import { Notifier } from './notify/notifier.ts';
+import { authenticate, authorised, requiredRole, setPrincipal } from './server/auth.ts';
+import { authRoutes, loginRoute } from './server/auth-routes.ts';
+import { automationRoutes } from './server/automation-routes.ts';
 import { apiRoutes } from './server/api-routes.ts';
 import { HttpError, Router, sendError, sendJson } from './server/http.ts';
 import { ingestRoutes, otlpRoutes } from './server/ingest-routes.ts';
@@ -54,6 +61,8 @@ export interface EngineOptions {
   /** Directory of the built UI; default dist/renderer beside the bundle; null serves no UI. */
   uiDir?: string | null;
   log?: Logger;
+  /** Session lifetimes (default 8 h absolute, 30 min idle). */
+  sessionPolicy?: SessionPolicy;
   /** Demo settings (tests shorten the backfill). */
   demoOptions?: { seed?: number; tickMs?: number; backfillMs?: number; faultEveryMs?: number };
 }
@@ -108,6 +117,8 @@ export class Engine {
   }
 
   analytics!: AnalyticsHost;
+  /** Runbooks, approvals, execution and the audit trail; set once started. */
+  automation: AutomationService | null = null;
 
   /** A unique engine id for records that came without one. */
   newId = (): string => `${this.idPrefix}-${(++this.idCounter).toString(36)}`;
@@ -188,6 +199,8 @@ export class Engine {
       if (!out.events.length) return;
       await this.storage.upsertIncidents(out.events.map((e) => e.incident));
       for (const e of out.events) this.hub.broadcast({ type: e.type, incident: summary(e.incident) });
+      // Automation reacts after the incident is stored, so an action can always be traced to it.
+      if (this.automation) for (const e of out.events) await this.automation.onIncident(e.type, e.incident);
     }
     this.statsDirty = true;
   };
@@ -210,10 +223,16 @@ export class Engine {
       noiseReduction: c.alertsReceived > 0 ? Math.max(0, 1 - c.incidentsOpened / c.alertsReceived) : 0,
       mttdMs: c.mttdMs,
       anomalies: c.anomalies,
-      pendingApprovals: 0,
+      pendingApprovals: this.automation?.pendingCount() ?? 0,
+      automationPaused: this.automation?.isPaused() ?? false,
       watermark: c.watermark,
       demo: this.demo,
     };
+  }
+
+  /** Something the stats show changed outside ingest (an approval, the pause switch). */
+  markStatsDirty(): void {
+    this.statsDirty = true;
   }
 
   /** Pushes stats to the stream when something changed. */
@@ -310,16 +329,42 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     cleanups.unshift(() => engine.analytics.close());
     await engine.warmUp();
 
+    const notifier = new Notifier(log, (delivery) => hub.broadcast({ type: 'notification-updated', delivery }));
+    cleanups.unshift(async () => notifier.close());
+    const automation = await AutomationService.start({
+      dataDir,
+      log,
+      notifier,
+      onAction: (action) => {
+        hub.broadcast({ type: 'action-updated', action });
+        engine.markStatsDirty();
+      },
+      onStatus: (status) => {
+        hub.broadcast({ type: 'automation-status', status });
+        engine.markStatsDirty();
+      },
+    });
+    engine.automation = automation;
+    // Stopped before the analytics, so no incident event reaches a closed service.
+    cleanups.unshift(() => automation.close());
+    const users = await UserStore.open(path.join(dataDir, USERS_FILE));
+    const sessions = new SessionStore(opts.sessionPolicy ?? DEFAULT_SESSION_POLICY);
+
     const uiDir = opts.uiDir === undefined ? defaultUiDir() : opts.uiDir;
     const api = new Router();
     apiRoutes(api, engine);
     ingestRoutes(api, engine);
+    automationRoutes(api, automation, notifier, storage);
+    authRoutes(api, users, sessions, automation.audit);
+    const publicApi = new Router();
+    loginRoute(publicApi, users, sessions, automation.audit);
+    const auth: ApiAuth = { token, sessions, publicApi };
     const apiServer = createServer((req, res) => {
-      void handleApi(req, res, api, token, uiDir, log);
+      void handleApi(req, res, api, auth, uiDir, log);
     });
     apiServer.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname !== '/api/stream' || !checkBearer(`Bearer ${url.searchParams.get('token') ?? ''}`, token)) {
+      if (url.pathname !== '/api/stream' || !authenticate(`Bearer ${url.searchParams.get('token') ?? ''}`, token, sessions)) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
@@ -389,11 +434,19 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
   }
 }
 
+/** What the API server needs to authenticate a request. */
+interface ApiAuth {
+  token: string;
+  sessions: SessionStore;
+  /** Routes served without a credential (login). */
+  publicApi: Router;
+}
+
 async function handleApi(
   req: IncomingMessage,
   res: ServerResponse,
   router: Router,
-  token: string,
+  auth: ApiAuth,
   uiDir: string | null,
   log: Logger,
 ): Promise<void> {
@@ -411,11 +464,19 @@ async function handleApi(
     }
     const guarded = url.pathname.startsWith('/api/') || url.pathname.startsWith('/ingest/');
     if (guarded) {
-      if (!checkBearer(req.headers.authorization, token)) {
+      if (await auth.publicApi.handle(req, res, url)) return;
+      const principal = authenticate(req.headers.authorization, auth.token, auth.sessions);
+      if (!principal) {
         res.setHeader('WWW-Authenticate', 'Bearer');
-        sendError(res, new HttpError(401, 'unauthorized', 'Authorization: a valid "Bearer <token>" header is required'));
+        sendError(res, new HttpError(401, 'unauthorized', 'Authorization: a valid "Bearer <token>" header is required (the API token or a session from POST /api/auth/login)'));
         return;
       }
+      const method = req.method ?? 'GET';
+      if (!authorised(principal, method, url.pathname)) {
+        sendError(res, new HttpError(403, 'forbidden', `${method} ${url.pathname} needs the role ${requiredRole(method, url.pathname)}; ${principal.user} is ${principal.role}`));
+        return;
+      }
+      setPrincipal(req, principal);
       if (!(await router.handle(req, res, url))) sendError(res, new HttpError(404, 'not_found', `${url.pathname}: no such endpoint`));
       return;
     }

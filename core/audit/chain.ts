@@ -225,3 +225,14 @@ export class AuditLog {
     await this.handle.close();
   }
 }
+
+/** The trail as CSV (RFC 4180 quoting), one row per entry, details as JSON. */
+export function auditCsv(entries: readonly AuditEntry[]): string {
+  const q = (v: unknown) => {
+    const s = typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = ['seq,time,actor,action,subject,details,prev,hash'];
+  for (const e of entries) rows.push([e.seq, new Date(e.time).toISOString(), e.actor, e.action, e.subject, e.details, e.prev, e.hash].map(q).join(','));
+  return `${rows.join('\n')}\n`;
+}

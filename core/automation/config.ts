@@ -98,6 +98,8 @@ export const AutomationConfigSchema = z
         loop: { max: 3, window: 3_600_000 },
         breaker: { failures: 3, cooldown: 900_000 },
       }),
+    /** Parameters per target entity (e.g. its control endpoint), applied over a runbook's defaults. */
+    targets: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).default({}),
     notifications: z.array(ChannelSchema).default([]),
     /** Notification retries: attempts and the first backoff (doubling). */
     retry: z.object({ attempts: z.number().int().min(1).max(20), backoff: Duration }).strict().default({ attempts: 5, backoff: 1000 }),

@@ -118,7 +118,13 @@ export const RunbookSchema = z
     /** How sure the author is the steps fix what matched, in [0, 1]. */
     confidence: z.number().min(0).max(1).default(0.5),
   })
-  .strict();
+  .strict()
+  .superRefine((rb, ctx) => {
+    const m = rb.match;
+    if (!m.entities.length && !m.titles.length && !m.templates.length && !m.anomalies.length && !m.severities.length) {
+      ctx.addIssue({ code: 'custom', message: 'needs at least one of entities, titles, templates, anomalies or severities', path: ['match'] });
+    }
+  });
 
 /** A validated runbook. */
 export type Runbook = z.output<typeof RunbookSchema>;

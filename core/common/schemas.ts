@@ -6,6 +6,7 @@
  * on the receiving side (STYLE.md, boundary 4).
  */
 import { z } from 'zod';
+import type { AutomationAction, AutomationStatus, NotificationDelivery } from './automation-schemas.ts';
 
 /** Milliseconds since the Unix epoch, or an RFC 3339 string; normalised to epoch milliseconds. */
 export const EventTime = z
@@ -243,6 +244,8 @@ export interface Stats {
   mttdMs: number | null;
   anomalies: number;
   pendingApprovals: number;
+  /** The global automation pause switch is on (nothing runs until resumed). */
+  automationPaused?: boolean;
   /** Latest event time the analytics have processed. */
   watermark: number | null;
   demo: boolean;
@@ -268,7 +271,10 @@ export type StreamEvent =
   | { type: 'anomaly-detected'; anomaly: Anomaly }
   | { type: 'topology-changed'; nodes: number; edges: number }
   | { type: 'change-recorded'; change: Change }
-  | { type: 'stats'; stats: Stats };
+  | { type: 'stats'; stats: Stats }
+  | { type: 'action-updated'; action: AutomationAction }
+  | { type: 'automation-status'; status: AutomationStatus }
+  | { type: 'notification-updated'; delivery: NotificationDelivery };
 
 /** Every error the API returns: a code and a message that names the field. */
 export interface ApiError {

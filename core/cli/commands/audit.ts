@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AUDIT_FILE } from '../../automation/paths.ts';
-import { verifyAuditFile, type AuditEntry } from '../../audit/chain.ts';
+import { auditCsv, verifyAuditFile, type AuditEntry } from '../../audit/chain.ts';
 import { defaultDataDir } from '../../config.ts';
 import { UsageError, type Command } from '../usage.ts';
 
@@ -62,15 +62,4 @@ async function audit(argv: string[]): Promise<number> {
     .map((l) => JSON.parse(l) as AuditEntry);
   process.stdout.write(auditCsv(entries));
   return 0;
-}
-
-/** The trail as CSV (RFC 4180 quoting), one row per entry, details as JSON. */
-export function auditCsv(entries: readonly AuditEntry[]): string {
-  const q = (v: unknown) => {
-    const s = typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const rows = ['seq,time,actor,action,subject,details,prev,hash'];
-  for (const e of entries) rows.push([e.seq, new Date(e.time).toISOString(), e.actor, e.action, e.subject, e.details, e.prev, e.hash].map(q).join(','));
-  return `${rows.join('\n')}\n`;
 }
