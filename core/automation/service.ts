@@ -504,10 +504,11 @@ export class AutomationService {
       this.notify(a, 'action-succeeded', `Done: ${a.runbookName} on ${a.target}`, a.expectedEffect, 'info');
     } else {
       a.escalated = a.incidentId !== null;
+      // The escalation is recorded before the final state, so whoever sees the state sees the escalation too.
+      if (a.incidentId) await this.audit.append({ actor: 'system', action: 'incident-escalated', subject: a.incidentId, details: { action: a.id, reason: outcome.error } });
       await this.transition(a, state, 'system', state === 'rolled-back' ? 'action-rolled-back' : 'action-failed', { blockedReason: outcome.error });
       this.notify(a, 'action-failed', `Failed: ${a.runbookName} on ${a.target}`, `${outcome.error ?? 'failed'}${state === 'rolled-back' ? ' — rolled back' : ''}`, 'critical');
       if (a.incidentId) {
-        await this.audit.append({ actor: 'system', action: 'incident-escalated', subject: a.incidentId, details: { action: a.id, reason: outcome.error } });
         this.notify(a, 'incident-escalated', `Escalated: ${a.incidentTitle ?? a.incidentId}`, `Automated remediation ${a.runbookName} on ${a.target} failed (${outcome.error ?? 'unknown'}); a person is needed.`, 'critical');
       }
     }

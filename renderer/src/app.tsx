@@ -5,6 +5,8 @@ import { WallView } from './features/wall/wall-view.tsx';
 import { IncidentView } from './features/incidents/incident-view.tsx';
 import { TopologyView } from './features/topology/topology-view.tsx';
 import { TimelineView } from './features/timeline/timeline-view.tsx';
+import { ApprovalsView } from './features/approvals/approvals-view.tsx';
+import { AuditView } from './features/approvals/audit-view.tsx';
 
 /** Root component (inside the providers). */
 export function App() {
@@ -18,6 +20,10 @@ export function App() {
       return <TopologyView focus={route.focus} kiosk={kiosk} />;
     case 'timeline':
       return <TimelineView kiosk={kiosk} />;
+    case 'approvals':
+      return <ApprovalsView kiosk={kiosk} />;
+    case 'audit':
+      return <AuditView kiosk={kiosk} />;
     default:
       return (
         <div className="page">

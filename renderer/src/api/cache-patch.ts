@@ -51,7 +51,7 @@ export function applyStreamEvent(cache: CacheLike, event: StreamEvent): boolean 
   switch (event.type) {
     case 'hello':
       // A (re)connect: whatever happened while we were away is only in the API, so refetch it all.
-      for (const k of [['incidents'], ['incident'], ['stats'], ['topology'], ['anomalies'], ['changes']]) {
+      for (const k of [['incidents'], ['incident'], ['stats'], ['topology'], ['anomalies'], ['changes'], ['automation']]) {
         cache.invalidateQueries({ queryKey: k });
       }
       return true;
@@ -83,6 +83,16 @@ export function applyStreamEvent(cache: CacheLike, event: StreamEvent): boolean 
     }
     case 'stats':
       cache.setQueryData(queryKeys.stats(), event.stats);
+      return true;
+    case 'action-updated':
+      cache.invalidateQueries({ queryKey: ['automation', 'actions'] });
+      return true;
+    case 'automation-status':
+      cache.setQueryData(['automation', 'status'], event.status);
+      cache.invalidateQueries({ queryKey: queryKeys.stats() });
+      return true;
+    case 'notification-updated':
+      cache.invalidateQueries({ queryKey: ['automation', 'notifications'] });
       return true;
     default:
       return false;

@@ -13,6 +13,13 @@ import type {
   Stats,
   Topology,
 } from '../../../core/common/schemas.ts';
+import type {
+  AuditEntryView,
+  AutomationAction,
+  AutomationStatus,
+  Me,
+  NotificationDelivery,
+} from '../../../core/common/automation-schemas.ts';
 
 /** One metric series as `GET /api/metrics` answers it. */
 export interface MetricSeries {
@@ -91,6 +98,52 @@ export class ApiClient {
   /** Inject a demo fault now (409 when the demo is off). */
   injectDemoFault(body: DemoFaultRequest = {}): Promise<DemoFault> {
     return this.send('POST', '/api/demo/faults', body);
+  }
+
+  /** Automation actions, newest first (`state` may be `open` for every unfinished one). */
+  listActions(q: { state?: string; incident?: string } = {}): Promise<AutomationAction[]> {
+    return this.get('/api/automation/actions', q);
+  }
+  /** Approve an action (approver/admin); the reason is required. */
+  approveAction(id: string, reason: string): Promise<AutomationAction> {
+    return this.send('POST', `/api/automation/actions/${encodeURIComponent(id)}/approve`, { reason });
+  }
+  /** Reject an action; the reason is required. */
+  rejectAction(id: string, reason: string): Promise<AutomationAction> {
+    return this.send('POST', `/api/automation/actions/${encodeURIComponent(id)}/reject`, { reason });
+  }
+  /** Turn a recommendation into a request for approval. */
+  requestAction(id: string): Promise<AutomationAction> {
+    return this.send('POST', `/api/automation/actions/${encodeURIComponent(id)}/request`, {});
+  }
+  /** The pause switch, queue sizes, open breakers. */
+  getAutomationStatus(): Promise<AutomationStatus> {
+    return this.get('/api/automation/status');
+  }
+  /** Pause (operator) or resume (approver) all automation. */
+  setAutomationPaused(paused: boolean, reason: string): Promise<AutomationStatus> {
+    return this.send('POST', '/api/automation/pause', { paused, reason });
+  }
+  /** Search the audit trail, newest first. */
+  searchAudit(q: { q?: string; actor?: string; action?: string; limit?: number } = {}): Promise<{ entries: AuditEntryView[]; total: number; intact: boolean }> {
+    return this.get('/api/audit', q);
+  }
+  /** The audit trail as a file (CSV or JSON lines) matching the same filters. */
+  async exportAudit(q: { q?: string; actor?: string; action?: string; format: 'csv' | 'jsonl' }): Promise<Blob> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v) qs.set(k, v);
+    const res = await this.fetchImpl(`${this.base}/api/audit/export?${qs}`, { headers: { Authorization: `Bearer ${this.token}` } });
+    if (res.status === 401) this.onUnauthorised?.();
+    if (!res.ok) throw new ApiRequestError(res.status, { message: `export failed: HTTP ${res.status}` });
+    return res.blob();
+  }
+  /** Notification deliveries, newest first. */
+  listNotifications(): Promise<NotificationDelivery[]> {
+    return this.get('/api/notifications');
+  }
+  /** Who the token belongs to. */
+  me(): Promise<Me> {
+    return this.get('/api/auth/me');
   }
 
   private get<T>(path: string, params: Params = {}): Promise<T> {

@@ -10,6 +10,8 @@ export type Route =
   | { view: 'incident'; id: string }
   | { view: 'topology'; focus: string | null }
   | { view: 'timeline' }
+  | { view: 'approvals' }
+  | { view: 'audit' }
   | { view: 'not-found'; path: string };
 
 /** Map a path (and query string) to a route. */
@@ -20,6 +22,8 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (inc) return { view: 'incident', id: safeDecode(inc[1]) };
   if (path === '/topology') return { view: 'topology', focus: new URLSearchParams(search).get('focus') };
   if (path === '/timeline') return { view: 'timeline' };
+  if (path === '/approvals') return { view: 'approvals' };
+  if (path === '/audit') return { view: 'audit' };
   return { view: 'not-found', path };
 }
 

@@ -80,6 +80,8 @@ export function NavBar({ current }: { current: string }) {
     ['/', 'Wall'],
     ['/topology', 'Topology'],
     ['/timeline', 'Timeline'],
+    ['/approvals', 'Approvals'],
+    ['/audit', 'Audit'],
   ] as const;
   return (
     <nav className="navbar" data-testid="navbar">

@@ -11,6 +11,7 @@ import { EChart } from '../../shared/echart.tsx';
 import { entityKindOf, entityLabel, formatClock, formatDateTime, formatDuration } from '../../shared/format.ts';
 import { kindColor, palette, severityColor, vw } from '../../shared/theme.ts';
 import { Link, NavBar, Panel, SeverityBadge } from '../../shared/ui.tsx';
+import { IncidentAutomation } from '../approvals/incident-automation.tsx';
 import { computeHealth } from '../topology/health.ts';
 import { layoutTopology } from '../topology/layout.ts';
 import { TopologyGraph } from '../topology/topology-graph.tsx';
@@ -62,6 +63,7 @@ function IncidentBody({ incident, topology, now }: { incident: IncidentDetail; t
           <span>{incident.alertCount} signals</span>
           <span>services: {incident.services.join(', ') || '—'}</span>
         </div>
+        <IncidentAutomation incidentId={incident.id} />
       </header>
 
       <Panel className="incident-causes" title="Root-cause candidates" testId="root-causes">

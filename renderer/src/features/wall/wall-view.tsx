@@ -30,6 +30,7 @@ import { layoutTopology } from '../topology/layout.ts';
 import { TopologyGraph, UNIT_ASPECT } from '../topology/topology-graph.tsx';
 import { bucketAnomalies, changesInRange, labelledMarks, probableCause, rankIncidents } from './wall-model.ts';
 import { eventClock } from '../../shared/clock.ts';
+import { AutomationPausedBanner } from '../approvals/pause-switch.tsx';
 
 /** Anomalies newer than this colour a node amber. */
 const RECENT_ANOMALY_MS = 15 * 60_000;
@@ -84,11 +85,13 @@ export function WallView({ kiosk }: { kiosk: boolean }) {
             DEMO
           </span>
         )}
+        <AutomationPausedBanner />
         <span className="nav-spacer" />
         {!kiosk && (
           <nav className="wall-nav">
             <Link to="/topology">Topology</Link>
             <Link to="/timeline">Timeline</Link>
+            <Link to="/approvals">Approvals</Link>
           </nav>
         )}
         <ConnectionIndicator />
