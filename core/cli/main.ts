@@ -3,6 +3,7 @@
  * Each subcommand lives in commands/ and is listed once in `COMMANDS`; help is built from that list.
  */
 import { auditCommand } from './commands/audit.ts';
+import { logsCommand } from './commands/logs.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError, type Command } from './usage.ts';
 
@@ -12,6 +13,7 @@ const VERSION = '0.1.0';
 export const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
   audit: auditCommand,
+  logs: logsCommand,
 };
 
 /** The full help text. */
