@@ -4,6 +4,7 @@
  */
 import { auditCommand } from './commands/audit.ts';
 import { logsCommand } from './commands/logs.ts';
+import { importCommand } from './commands/import.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError, type Command } from './usage.ts';
 
@@ -14,6 +15,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
   audit: auditCommand,
   logs: logsCommand,
+  import: importCommand,
 };
 
 /** The full help text. */

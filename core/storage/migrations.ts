@@ -159,4 +159,28 @@ export const MIGRATIONS: readonly Migration[] = [
       )`);
     },
   },
+  {
+    version: 700,
+    description: 'forensics: imported files by content hash, saved analyst queries',
+    async up(run) {
+      // One row per imported file content. `lines_done` lets an interrupted import resume where its
+      // last committed batch ended instead of storing that part twice.
+      await run(`CREATE TABLE forensic_imports (
+        sha256 VARCHAR PRIMARY KEY,
+        path VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        rows_imported BIGINT NOT NULL,
+        bad_rows BIGINT NOT NULL,
+        lines_done BIGINT NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP
+      )`);
+      await run(`CREATE TABLE saved_queries (
+        name VARCHAR PRIMARY KEY,
+        sql VARCHAR NOT NULL,
+        saved_at TIMESTAMP NOT NULL
+      )`);
+    },
+  },
 ];

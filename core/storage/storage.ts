@@ -65,6 +65,13 @@ export interface StorageOptions {
   memoryLimit?: string;
   /** DuckDB worker threads; DuckDB's default (all cores) when omitted. */
   threads?: number;
+  /**
+   * The only directories SQL may read or write files in (Parquet cold tier, evidence bundles, staged
+   * imports). Default: the database file's own folder; for ':memory:', no lock-down unless given. Once
+   * set, DuckDB refuses every other path (read_csv('/etc/passwd'), COPY TO elsewhere, ATTACH) and the
+   * setting cannot be turned back on for the life of the instance, so analyst SQL cannot escape it.
+   */
+  allowedDirectories?: string[];
 }
 
 /** Files open in this process. DuckDB does not refuse a second instance on a file, and two corrupt it. */
@@ -156,6 +163,8 @@ export class Storage {
         // Analysts read TIMESTAMP columns as UTC whatever the machine's zone.
         await writer.run(`SET TimeZone = 'UTC'`);
         const version = await migrate(writer);
+        const allowed = opts.allowedDirectories ?? (registryKey !== null ? [path.dirname(registryKey)] : null);
+        if (allowed !== null) await lockDown(writer, allowed);
         const storage = new Storage(instance, writer, reader, registryKey, version);
         await storage.loadSeries();
         return storage;
@@ -695,6 +704,45 @@ export class Storage {
     }
   }
 
+  /** Folder of the database file (where cold Parquet, bundles and staged imports live); null in memory. */
+  get dataDir(): string | null {
+    return this.registryKey === null ? null : path.dirname(this.registryKey);
+  }
+
+  /**
+   * For storage modules beside this one (forensics-store.ts): runs `fn` on the write connection, queued
+   * behind every other write, inside one transaction unless `transaction: false`. `seriesChanged` says
+   * fn inserted into `series` through SQL, so the series index is reloaded from the table afterwards.
+   */
+  withWriter<T>(fn: (c: DuckDBConnection) => Promise<T>, opts: { transaction?: boolean; seriesChanged?: boolean } = {}): Promise<T> {
+    return this.write(async () => {
+      let out!: T;
+      try {
+        if (opts.transaction === false) out = await fn(this.writer);
+        else
+          await this.transaction(async (c) => {
+            out = await fn(c);
+          });
+      } finally {
+        if (opts.seriesChanged) await this.loadSeries();
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A fresh connection for one analyst query, off the write path and off the engine's own reader, so a
+   * long query neither blocks ingest nor the UI's reads and can be interrupted alone. Close it after.
+   */
+  async connectAnalyst(): Promise<DuckDBConnection> {
+    this.assertOpen();
+    const c = await this.instance.connect();
+    // Progress is reported only with the progress bar on; its printing stays off (we poll instead).
+    await c.run('SET enable_progress_bar = true');
+    await c.run('SET enable_progress_bar_print = false');
+    return c;
+  }
+
   /** Waits for queued writes, then closes the database. Further calls fail. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -746,6 +794,8 @@ export class Storage {
   }
 
   private async loadSeries(): Promise<void> {
+    this.seriesIds.clear();
+    this.nextSeriesId = 1;
     const reader = await this.writer.runAndReadAll('SELECT series_id, key FROM series');
     for (const [id, key] of reader.getRows()) {
       const n = Number(id);
@@ -898,6 +948,21 @@ async function migrate(c: DuckDBConnection): Promise<number> {
     applied.add(m.version);
   }
   return Math.max(0, ...applied);
+}
+
+/**
+ * Confines file access of every SQL statement on this instance to `dirs` (see
+ * StorageOptions.allowedDirectories). DuckDB matches by path prefix, hence the trailing separator.
+ */
+async function lockDown(c: DuckDBConnection, dirs: string[]): Promise<void> {
+  const list = dirs.map((d) => `'${path.resolve(d).replace(/'/g, "''")}${path.sep}'`).join(', ');
+  await c.run(`SET allowed_directories = [${list}]`);
+  await c.run('SET enable_external_access = false');
+}
+
+/** Plain JavaScript rows of a DuckDB result (bigints as numbers, times as epoch ms), for storage modules. */
+export function plainRows(rows: Record<string, DuckDBValue>[]): Record<string, unknown>[] {
+  return rows.map(plainRow);
 }
 
 function ts(ms: number): DuckDBTimestampValue {
