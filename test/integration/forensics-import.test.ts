@@ -64,7 +64,7 @@ test('OTLP JSON dump (collector file exporter): metrics, logs and traces; a bad 
   const sim = new DemoSimulator({ seed: 3 });
   const start = Date.UTC(2026, 0, 5, 10, 0, 0);
   const reqs = sim.generate(start, start + 5 * 60_000).otlpMetrics;
-  const points = reqs.reduce((n, r) => n + r.resourceMetrics.reduce((m, rm) => m + rm.scopeMetrics.reduce((k, sm) => k + sm.metrics.reduce((j, mm) => j + (mm.gauge?.dataPoints.length ?? mm.sum?.dataPoints.length ?? 0), 0), 0), 0), 0);
+  const points = reqs.reduce((n, r) => n + r.resourceMetrics.reduce((m, rm) => m + rm.scopeMetrics.reduce((k, sm) => k + sm.metrics.reduce((j, mm) => j + mm.gauge.dataPoints.length, 0), 0), 0), 0);
   const logReq = {
     resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] }, scopeLogs: [{ logRecords: [{ timeUnixNano: String(start * 1e6), severityText: 'ERROR', body: { stringValue: 'payment timeout' } }] }] }],
   };
