@@ -36,6 +36,7 @@ import { authRoutes, loginRoute } from './server/auth-routes.ts';
 import { automationRoutes } from './server/automation-routes.ts';
 import { apiRoutes } from './server/api-routes.ts';
 import { HttpError, Router, sendError, sendJson } from './server/http.ts';
+import { forensicsRoutes } from './server/forensics-routes.ts';
 import { ingestRoutes, otlpRoutes } from './server/ingest-routes.ts';
 import { serveStatic } from './server/static.ts';
 import { StreamHub } from './server/stream.ts';
@@ -359,6 +360,12 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     const publicApi = new Router();
     loginRoute(publicApi, users, sessions, automation.audit);
     const auth: ApiAuth = { token, sessions, publicApi };
+    // Another case opens as a second engine in this process: its own DuckDB file, free ports, same token.
+    const forensics = forensicsRoutes(api, engine, {
+      dataDir,
+      startCase: (caseDir) => startEngine({ ...opts, dataDir: caseDir, port: 0, otlpPort: 0, demo: false, apiToken: token, host }),
+    });
+    cleanups.unshift(() => forensics.close());
     const apiServer = createServer((req, res) => {
       void handleApi(req, res, api, auth, uiDir, log);
     });

@@ -1021,7 +1021,7 @@ function plainRow(row: Record<string, DuckDBValue>): Record<string, unknown> {
 }
 
 /** DuckDB values as plain JSON-friendly JavaScript. */
-function plainValue(v: DuckDBValue): unknown {
+export function plainValue(v: DuckDBValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof DuckDBTimestampValue || v instanceof DuckDBTimestampTZValue) return Number(v.micros) / 1000;

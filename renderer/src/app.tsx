@@ -7,6 +7,7 @@ import { TopologyView } from './features/topology/topology-view.tsx';
 import { TimelineView } from './features/timeline/timeline-view.tsx';
 import { ApprovalsView } from './features/approvals/approvals-view.tsx';
 import { AuditView } from './features/approvals/audit-view.tsx';
+import { ForensicsView } from './features/cases/forensics-view.tsx';
 
 /** Root component (inside the providers). */
 export function App() {
@@ -24,6 +25,8 @@ export function App() {
       return <ApprovalsView kiosk={kiosk} />;
     case 'audit':
       return <AuditView kiosk={kiosk} />;
+    case 'forensics':
+      return <ForensicsView tab={route.tab} kiosk={kiosk} />;
     default:
       return (
         <div className="page">

@@ -12,6 +12,7 @@ export type Route =
   | { view: 'timeline' }
   | { view: 'approvals' }
   | { view: 'audit' }
+  | { view: 'forensics'; tab: 'cases' | 'import' | 'replay' | 'sql' | 'reports' }
   | { view: 'not-found'; path: string };
 
 /** Map a path (and query string) to a route. */
@@ -24,6 +25,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (path === '/timeline') return { view: 'timeline' };
   if (path === '/approvals') return { view: 'approvals' };
   if (path === '/audit') return { view: 'audit' };
+  if (/^\/forensics(\/(cases|import|replay|sql|reports))?$/.test(path)) return { view: 'forensics', tab: (path.split('/')[2] ?? 'cases') as 'cases' };
   return { view: 'not-found', path };
 }
 

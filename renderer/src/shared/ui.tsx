@@ -82,6 +82,7 @@ export function NavBar({ current }: { current: string }) {
     ['/timeline', 'Timeline'],
     ['/approvals', 'Approvals'],
     ['/audit', 'Audit'],
+    ['/forensics', 'Forensics'],
   ] as const;
   return (
     <nav className="navbar" data-testid="navbar">
