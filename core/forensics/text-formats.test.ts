@@ -46,5 +46,10 @@ test('log formats: loghub-style formats with escaped brackets; level and content
   assert.equal(h.severity, 'WARN');
   assert.equal(h.attributes['log.process'], 'main');
   assert.throws(() => parseLogLine('garbage', hadoop), /does not match/);
-  assert.throws(() => compileLogFormat('no fields'), /no <Field>/);
+  assert.throws(() => compileLogFormat('<Date> <Time>'), /--log-format: .*Content/);
+  const syslog = compileLogFormat('rfc3164');
+  const s = parseLogLine('<11>Nov 21 13:00:05 web-1 nginx[42]: upstream timed out', syslog, 2026);
+  assert.equal(s.ts, Date.UTC(2026, 10, 21, 13, 0, 5));
+  assert.equal(s.host, 'web-1');
+  assert.equal(s.body, 'upstream timed out');
 });

@@ -1,9 +1,11 @@
 /**
  * Pure parsers for the line-oriented import formats that have no receiver in core/ingest: CSV metrics
- * (wide or long) and plain log files with a declared line format (`<Date> <Time> <Level> <Content>`).
+ * (wide or long) and plain log files with a declared line format (`<Date> <Time> <Level> <Content>`;
+ * the header parser is core/analytics/logs', times and levels are read here).
  * Each throws a {@link RowError} naming the field for one bad row; the importer reports it and goes on.
  */
 import type { Attrs } from '../common/records.ts';
+import { resolveLineFormat, type LineFormat } from '../analytics/logs/header-format.ts';
 
 /** A bad row: the field and why. */
 export class RowError extends Error {
@@ -159,33 +161,23 @@ export function csvRowPoints(cells: string[], header: string[], layout: CsvLayou
   return out;
 }
 
-/** A compiled log line format. */
+/** A compiled log line format: the header parser of core/analytics/logs (Loghub notation or a built-in). */
 export interface LogFormat {
-  fields: string[];
-  regex: RegExp;
+  spec: string;
+  line: LineFormat;
 }
 
 /**
- * Compiles a line format such as `<Date> <Time> <Level> <Component>: <Content>`: each `<Field>` matches
- * lazily up to the literal text after it, the last one takes the rest of the line, whitespace matches
- * any run of whitespace. Throws when the format has no `<Content>`-like field at all.
+ * Compiles a line format: Loghub notation such as `<Date> <Time> <Level> <Component>: <Content>`
+ * (`<Content>` required), or a built-in name (syslog, rfc3164, rfc5424, iso-level, json, raw).
+ * Throws a RowError naming `--log-format` when it is not valid.
  */
 export function compileLogFormat(format: string): LogFormat {
-  const fields: string[] = [];
-  let re = '^';
-  const parts = format.split(/(<[A-Za-z_][A-Za-z0-9_]*>)/).filter((p) => p !== '');
-  parts.forEach((p, i) => {
-    const f = /^<([A-Za-z_][A-Za-z0-9_]*)>$/.exec(p);
-    if (f) {
-      if (fields.includes(f[1])) throw new RowError('--log-format', `field <${f[1]}> appears twice`);
-      fields.push(f[1]);
-      re += i === parts.length - 1 ? `(?<${f[1]}>.*)` : `(?<${f[1]}>.*?)`;
-    } else {
-      re += p.split(/\s+/).map((lit) => lit.replace(/\\(.)/g, '$1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+');
-    }
-  });
-  if (!fields.length) throw new RowError('--log-format', 'has no <Field>; e.g. "<Date> <Time> <Level> <Content>"');
-  return { fields, regex: new RegExp(`${re}$`) };
+  try {
+    return { spec: format, line: resolveLineFormat(format) };
+  } catch (err) {
+    throw new RowError('--log-format', (err as Error).message.replace(/^format: /, ''));
+  }
 }
 
 /** One parsed log line. */
@@ -199,14 +191,26 @@ export interface ParsedLogLine {
 
 const LEVELS: Record<string, string> = {
   TRACE: 'TRACE', DEBUG: 'DEBUG', INFO: 'INFO', NOTICE: 'INFO', WARN: 'WARN', WARNING: 'WARN',
-  ERROR: 'ERROR', ERR: 'ERROR', SEVERE: 'ERROR', FATAL: 'FATAL', CRITICAL: 'FATAL', CRIT: 'FATAL',
+  ERROR: 'ERROR', ERR: 'ERROR', SEVERE: 'ERROR', FATAL: 'FATAL', CRITICAL: 'FATAL', CRIT: 'FATAL', EMERG: 'FATAL', ALERT: 'FATAL',
   I: 'INFO', W: 'WARN', E: 'ERROR', D: 'DEBUG', V: 'TRACE', F: 'FATAL',
 };
 
-/** Time of a log line from its Date/Time/Timestamp fields (also `yymmdd` + `hhmmss`). NaN if none. */
-function logTime(g: Record<string, string>): number {
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * Time of a log line from its Date/Time/Timestamp fields: ISO forms, `yymmdd` + `hhmmss`, and the
+ * year-less syslog `Mmm dd hh:mm:ss` (read in `year`). NaN if none.
+ */
+function logTime(g: Record<string, string>, year: number): number {
   const stamp = g.Timestamp ?? g.Datetime ?? g.DateTime;
-  if (stamp !== undefined) return parseTime(stamp.replace(/,(\d+)$/, '.$1'));
+  if (stamp !== undefined) {
+    const bsd = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})$/.exec(stamp.trim());
+    if (bsd) {
+      const mo = MONTHS.indexOf(bsd[1].toLowerCase());
+      return mo < 0 ? NaN : Date.UTC(year, mo, +bsd[2], +bsd[3], +bsd[4], +bsd[5]);
+    }
+    return parseTime(stamp.replace(/,(\d+)$/, '.$1'));
+  }
   const date = g.Date;
   const time = g.Time ?? '00:00:00';
   if (date === undefined) return NaN;
@@ -218,25 +222,25 @@ function logTime(g: Record<string, string>): number {
 
 /**
  * Parses one log line with a compiled format. `Level` (or `Severity`) becomes the severity, `Content`
- * the body (the whole line when there is no Content field), `Host`/`Node` the host, the other fields
- * attributes. Throws when the line does not match or has no usable time.
+ * the body, `Host`/`Node` the host, the other header fields attributes. Throws when the line does not
+ * match or has no usable time. `year` dates syslog stamps that carry none.
  */
-export function parseLogLine(line: string, fmt: LogFormat): ParsedLogLine {
-  const m = fmt.regex.exec(line);
-  if (!m?.groups) throw new RowError('line', 'does not match the declared log format');
-  const g = m.groups;
-  const ts = logTime(g);
+export function parseLogLine(line: string, fmt: LogFormat, year = new Date().getUTCFullYear()): ParsedLogLine {
+  const parsed = fmt.line.parse(line);
+  if (!parsed) throw new RowError('line', 'does not match the declared log format');
+  const g = parsed.fields;
+  const ts = logTime(g, year);
   if (!Number.isFinite(ts)) throw new RowError(g.Timestamp !== undefined ? 'Timestamp' : 'Date', 'no valid time in the line');
   const level = (g.Level ?? g.Severity ?? '').trim();
   const attributes: Attrs = {};
-  for (const f of fmt.fields) {
+  for (const [f, v] of Object.entries(g)) {
     if (['Date', 'Time', 'Timestamp', 'Datetime', 'DateTime', 'Level', 'Severity', 'Content', 'Host', 'Node'].includes(f)) continue;
-    attributes[`log.${f.toLowerCase()}`] = g[f];
+    attributes[`log.${f.toLowerCase()}`] = v;
   }
   return {
     ts,
     severity: LEVELS[level.toUpperCase()] ?? (level ? level.toUpperCase() : 'UNSPECIFIED'),
-    body: g.Content ?? line,
+    body: parsed.content,
     host: (g.Host ?? g.Node ?? '').trim() || null,
     attributes,
   };

@@ -27,6 +27,7 @@ import { defaultDataDir } from '../config.ts';
 import type { Engine } from '../engine.ts';
 import { caseName, createCase, listRecentCases, rememberCase } from '../forensics/cases.ts';
 import { runImport, type ImportFormat } from '../forensics/importer.ts';
+import { compileLogFormat } from '../forensics/text-formats.ts';
 import { ReplayController } from '../forensics/replay.ts';
 import { writeBundle, writeReportFiles } from '../forensics/report.ts';
 import { AnalystQuery, describeSchema } from '../storage/analyst-sql.ts';
@@ -112,8 +113,12 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
       throw new HttpError(400, 'invalid_query', 'source: must be 1-200 letters, digits, dots, dashes or underscores', 'source');
     }
     const logFormat = ctx.url.searchParams.get('logFormat') || undefined;
-    if (logFormat !== undefined && !/<[A-Za-z_][A-Za-z0-9_]*>/.test(logFormat)) {
-      throw new HttpError(400, 'invalid_query', 'logFormat: must contain at least one <Field>', 'logFormat');
+    if (logFormat !== undefined) {
+      try {
+        compileLogFormat(logFormat);
+      } catch (err) {
+        throw new HttpError(400, 'invalid_query', `logFormat: ${(err as Error).message.replace(/^--log-format: /, '')}`, 'logFormat');
+      }
     }
     const declared = Number(ctx.req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > uploadLimit) throw new HttpError(413, 'payload_too_large', `body: exceeds the upload limit of ${uploadLimit} bytes`);

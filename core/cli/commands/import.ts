@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../../config.ts';
 import { DEFAULT_LOG_FORMAT, IMPORT_FORMATS, runImport, type ImportFormat, type ImportProgress } from '../../forensics/importer.ts';
 import { openCase } from '../../forensics/cases.ts';
+import { compileLogFormat } from '../../forensics/text-formats.ts';
+import { BUILTIN_FORMATS } from '../../analytics/logs/header-format.ts';
 import { UsageError, type Command } from '../usage.ts';
 
 export const importCommand: Command = {
@@ -15,7 +17,8 @@ export const importCommand: Command = {
   --format F           ${IMPORT_FORMATS.join(', ')}; default: detected per file
                        (.parquet, .csv, .log/.txt by extension; JSON by its first record)
   --source NAME        service name for data that names none; default: the file's base name
-  --log-format FMT     line format of plain log files; default "${DEFAULT_LOG_FORMAT}"
+  --log-format FMT     line format of plain log files in Loghub notation (needs <Content>) or one of
+                       syslog, rfc3164, rfc5424, iso-level, json, raw; default "${DEFAULT_LOG_FORMAT}"
 
   Progress (rows/s, ETA) goes to stderr, bad rows as "file:line: reason", then one JSON summary line on
   stdout. Re-importing a file with the same content is a no-op; Ctrl-C stops after the current batch and
@@ -53,8 +56,12 @@ async function importFiles(argv: string[]): Promise<number> {
   if (values.source !== undefined && !/^[A-Za-z0-9_.-]{1,200}$/.test(values.source)) {
     throw new UsageError('--source: must be 1-200 letters, digits, dots, dashes or underscores');
   }
-  if (values['log-format'] !== undefined && !/<[A-Za-z_][A-Za-z0-9_]*>/.test(values['log-format'])) {
-    throw new UsageError('--log-format: must contain at least one <Field>, e.g. "<Date> <Time> <Level> <Content>"');
+  if (values['log-format'] !== undefined) {
+    try {
+      compileLogFormat(values['log-format']);
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message}; e.g. "<Date> <Time> <Level> <Content>" or one of ${BUILTIN_FORMATS.join(', ')}`);
+    }
   }
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const storage = await openCase(dataDir);
