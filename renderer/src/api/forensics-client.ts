@@ -112,6 +112,11 @@ export class ForensicsClient {
     return res.blob();
   }
 
+  /** Moves metric points older than `hours` (before the newest point) to the Parquet cold tier. */
+  retention(olderThanHours: number): Promise<{ movedPoints: number; days: string[] }> {
+    return this.call('POST', '/api/retention', { olderThanHours });
+  }
+
   cases(): Promise<CaseBody[]> {
     return this.call('GET', '/api/cases');
   }

@@ -15,6 +15,8 @@ export function CasesView({ kiosk }: { kiosk: boolean }) {
   const [dir, setDir] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [hours, setHours] = useState('168');
+  const [moved, setMoved] = useState<string | null>(null);
 
   useEffect(() => {
     void client.cases().then(setCases).catch((err: Error) => setError(err.message));
@@ -67,6 +69,31 @@ export function CasesView({ kiosk }: { kiosk: boolean }) {
           and <code>watchfloor import PATH… --data-dir CASE</code>.
         </p>
         {error && <div className="error">{error}</div>}
+      </Panel>
+      <Panel title="Retention (cold tier)">
+        <div className="row">
+          <label>
+            Move metric points older than <input value={hours} onChange={(e) => setHours(e.target.value)} size={6} data-testid="retention-hours" /> hours
+          </label>
+          <button
+            className="quiet"
+            disabled={busy || !(Number(hours) > 0)}
+            data-testid="retention-run"
+            onClick={() =>
+              void client
+                .retention(Number(hours))
+                .then((r) => setMoved(r.movedPoints ? `${r.movedPoints.toLocaleString()} points moved to Parquet (${r.days.join(', ')})` : 'nothing that old'))
+                .catch((err: Error) => setError(err.message))
+            }
+          >
+            Move to cold tier
+          </button>
+          {moved && <span data-testid="retention-result">{moved}</span>}
+        </div>
+        <p className="dim">
+          Old points move to day-partitioned Parquet files in the case folder; queries on <code>metrics_all</code> and replays read hot and cold
+          data together.
+        </p>
       </Panel>
     </ForensicsFrame>
   );
