@@ -234,8 +234,9 @@ test('a live alert is decided after a short pause in input, without waiting for 
   });
   try {
     host.submit({ alerts: [alert({ time: T0, entity: 'service:a', title: 'a is down' })] });
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000).unref());
-    assert.notEqual(await Promise.race([got.then(() => 'ok' as const), timeout]), 'timeout', 'no incident within 5 s of a pause');
+    // Generous for a loaded CI machine: what matters is that it comes without more input or a flush.
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000).unref());
+    assert.notEqual(await Promise.race([got.then(() => 'ok' as const), timeout]), 'timeout', 'no incident within 20 s of a pause');
     assert.equal(opened.length, 1);
     assert.ok(opened[0].entities.includes('service:a'));
   } finally {
