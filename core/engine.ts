@@ -200,8 +200,9 @@ export class Engine {
       if (!out.events.length) return;
       await this.storage.upsertIncidents(out.events.map((e) => e.incident));
       for (const e of out.events) this.hub.broadcast({ type: e.type, incident: summary(e.incident) });
-      // Automation reacts after the incident is stored, so an action can always be traced to it.
-      if (this.automation) for (const e of out.events) await this.automation.onIncident(e.type, e.incident);
+      // Automation reacts after the incident is stored, so an action can always be traced to it; it
+      // queues the events itself, so the analytics never wait for it.
+      if (this.automation) for (const e of out.events) this.automation.onIncident(e.type, e.incident);
     }
     this.statsDirty = true;
   };

@@ -75,6 +75,7 @@ export class AutomationService {
   private paused: { by: string; at: number } | null = null;
   private running: string | null = null;
   private pumping = false;
+  private incidentQueue: Promise<void> = Promise.resolve();
   private readonly executor = new ExecutorHost();
   private guardrails: Guardrails;
   private readonly timer: NodeJS.Timeout;
@@ -176,8 +177,18 @@ export class AutomationService {
   // ----------------------------------------------------------------------------------------------
   // Incidents.
 
-  /** Called for every incident event of the engine. */
-  async onIncident(type: 'incident-opened' | 'incident-updated' | 'incident-resolved', incident: IncidentDetail): Promise<void> {
+  /**
+   * Called for every incident event of the engine. Returns at once: the events are handled in order
+   * on the service's own queue, so the analytics pipeline never waits for automation's disk writes.
+   */
+  onIncident(type: 'incident-opened' | 'incident-updated' | 'incident-resolved', incident: IncidentDetail): void {
+    if (this.closed) return;
+    this.incidentQueue = this.incidentQueue
+      .then(() => this.handleIncident(type, incident))
+      .catch((err: unknown) => this.deps.log('error', 'automation failed to handle an incident event', { incident: incident.id, error: String(err) }));
+  }
+
+  private async handleIncident(type: 'incident-opened' | 'incident-updated' | 'incident-resolved', incident: IncidentDetail): Promise<void> {
     if (this.closed) return;
     if (type === 'incident-resolved' || incident.status === 'resolved') {
       for (const a of this.actions.values()) {
@@ -555,6 +566,7 @@ export class AutomationService {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    await this.incidentQueue;
     await this.executor.close();
     await this.journal.close();
     await this.audit.close();

@@ -71,6 +71,7 @@ function Root() {
     return (
       <TokenScreen
         rejected={unauthorised}
+        apiBase={resolved.apiBase}
         onToken={(t) => {
           store(t);
           useAppStore.getState().setConnection('connecting');

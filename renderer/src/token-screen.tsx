@@ -1,8 +1,9 @@
 /** Shown when no API token is known: asks for the one the engine printed. */
 import { useState } from 'react';
+import { LoginForm } from './features/approvals/login-form.tsx';
 
 /** The token prompt; `onToken` receives the trimmed token. */
-export function TokenScreen({ onToken, rejected }: { onToken: (token: string) => void; rejected?: boolean }) {
+export function TokenScreen({ onToken, rejected, apiBase = '' }: { onToken: (token: string) => void; rejected?: boolean; apiBase?: string }) {
   const [value, setValue] = useState('');
   return (
     <div className="token-screen" data-testid="token-screen">
@@ -32,6 +33,7 @@ export function TokenScreen({ onToken, rejected }: { onToken: (token: string) =>
           Connect
         </button>
       </form>
+      <LoginForm apiBase={apiBase} onToken={onToken} />
     </div>
   );
 }

@@ -93,4 +93,16 @@ describe('approvals end-to-end', { skip: skip ?? false }, () => {
     assert.deepEqual(errors, [], 'no uncaught errors in the page');
     await context.close();
   });
+
+  test('a local user signs in with name and password instead of the token', async () => {
+    await engine.json('/api/users', { method: 'POST', body: { name: 'eve', role: 'viewer', password: 'eve-password-123' } });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(engine.apiUrl);
+    await page.getByTestId('login-user').fill('eve');
+    await page.getByTestId('login-password').fill('eve-password-123');
+    await page.getByTestId('login-submit').click();
+    await new WallPage(page).waitReady();
+    await context.close();
+  });
 });

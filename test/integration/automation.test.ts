@@ -198,6 +198,30 @@ describe('risk tiers and approvals', () => {
   });
 });
 
+describe('expiry and acknowledgement', () => {
+  test('a pending approval expires; an expired action cannot be approved', async () => {
+    await setConfig({ approvalTtl: '1s' });
+    const { action } = await request(alice, 't-medium', 'svc-expire');
+    assert.equal(action.state, 'pending');
+    const expired = await actionIn(engine, action.id, ['expired'], 10_000);
+    assert.match(expired.blockedReason ?? '', /not given in time/);
+    const late = await bob.call(`/api/automation/actions/${action.id}/approve`, { body: { reason: 'too late' } });
+    assert.equal(late.status, 409);
+    assert.match(JSON.stringify(late.body), /expired/);
+    assert.equal(target.calls('svc-expire').length, 0);
+    await setConfig({});
+  });
+
+  test('an acknowledgement is recorded with who made it', async () => {
+    const inc = await raiseIncident(engine, 'svc-ack', 'something odd on svc-ack');
+    const r = await olga.call(`/api/incidents/${encodeURIComponent(inc.id)}/ack`, { body: { note: 'looking into it' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal((await vera.call(`/api/incidents/${encodeURIComponent(inc.id)}/ack`, { body: {} })).status, 403);
+    const got = (await vera.call(`/api/incidents/${encodeURIComponent(inc.id)}/automation`)).body as { acknowledgement: { user: string; note: string } };
+    assert.deepEqual([got.acknowledgement.user, got.acknowledgement.note], ['olga', 'looking into it']);
+  });
+});
+
 describe('execution', () => {
   test('a failed verification runs the rollback and escalates the incident', async () => {
     target.set('svc-rb', { restartFixes: false });
@@ -338,7 +362,7 @@ describe('audit trail', () => {
     const approved = (await admin.call('/api/audit?action=action-approved')).body as { entries: AuditEntryView[]; intact: boolean };
     assert.ok(approved.entries.some((e) => e.actor === 'bob'));
     assert.ok(approved.entries.some((e) => e.actor === 'carol'));
-    for (const action of ['action-proposed', 'action-started', 'action-output', 'action-succeeded', 'action-rolled-back', 'rollback-step', 'action-rejected', 'config-changed', 'login', 'automation-paused', 'automation-resumed', 'action-blocked', 'breaker-opened']) {
+    for (const action of ['incident-acknowledged', 'approval-expired', 'action-proposed', 'action-started', 'action-output', 'action-succeeded', 'action-rolled-back', 'rollback-step', 'action-rejected', 'config-changed', 'login', 'automation-paused', 'automation-resumed', 'action-blocked', 'breaker-opened']) {
       const r = (await admin.call(`/api/audit?action=${action}&limit=1`)).body as { entries: AuditEntryView[] };
       assert.equal(r.entries.length, 1, `an ${action} entry`);
     }

@@ -17,6 +17,7 @@ import type {
   AuditEntryView,
   AutomationAction,
   AutomationStatus,
+  LoginResponse,
   Me,
   NotificationDelivery,
 } from '../../../core/common/automation-schemas.ts';
@@ -40,6 +41,21 @@ export class ApiRequestError extends Error {
     this.code = body.code ?? `http_${status}`;
     this.field = body.field;
   }
+}
+
+/**
+ * Signs a local user in: the answer's session token is then used like the API token. Rejects with the
+ * engine's message (401 for a wrong user or password).
+ */
+export async function login(base: string, user: string, password: string, fetchImpl: typeof fetch = (...a) => fetch(...a)): Promise<LoginResponse> {
+  const res = await fetchImpl(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ user, password }),
+  });
+  const body = (await res.json().catch(() => ({}))) as Partial<ApiError> & Partial<LoginResponse>;
+  if (!res.ok) throw new ApiRequestError(res.status, body);
+  return body as LoginResponse;
 }
 
 /** Query parameters; undefined values are left out. */
