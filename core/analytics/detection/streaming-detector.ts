@@ -1,0 +1,282 @@
+/**
+ * The streaming anomaly detector (v2), shared by the engine's detector workers and `watchfloor detect`.
+ *
+ * Per series it keeps a fixed set of numbers (no window buffers: memory is constant, see
+ * `DETECTOR_STATE_BYTES`) and scores each point from the points before it only:
+ *
+ * 1. Baseline: a robust level (EWMA whose residual updates are Huber-clipped, so one outlier cannot
+ *    poison it) and a robust scale (EWMA of |residual|), with floors from the level and the series'
+ *    resolution (its smallest step), so a flat or discrete series is judged in its own steps.
+ * 2. Seasonal baseline: an hour-of-day profile of level and scale; once an hour has been seen on two
+ *    days, the residual the profile explains best is used (a daily peak is not an anomaly).
+ * 3. Multi-scale evidence: EWMAs of the standardised residual at several time scales — a lone point,
+ *    a short burst, a level shift — so a small sustained change is seen as early as a large spike.
+ * 4. Change-point evidence: a two-sided CUSUM of the standardised residual.
+ * 5. Self-normalisation: each evidence is compared with its own history (running mean and spread of
+ *    that feature), so a series that is always jumpy does not alert all the time; the strongest
+ *    normalised evidence becomes the score 1 − exp(−e²/2s²) in [0, 1].
+ * 6. Re-alert suppression: after a high score, scores are damped until the evidence exceeds what was
+ *    recently seen (a decaying maximum), so one incident is flagged once, at its start.
+ *
+ * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
+ * only so the NAB evaluation can measure each ingredient's contribution.
+ */
+
+/** The detector's knobs: one global configuration for every series (never tuned per series). */
+export interface DetectorSettings {
+  /** Points a series must have seen before it scores above 0. */
+  warmupPoints: number;
+  /** Weight of a new point in the baseline level after warm-up. */
+  levelAlpha: number;
+  /** Weight of a new point in the baseline scale (mean absolute residual). */
+  scaleAlpha: number;
+  /** Residuals are clipped at this many scales before they update the baseline. */
+  huberK: number;
+  /** Weights (alpha) of the multi-scale EWMAs of the standardised residual. */
+  scaleAlphas: readonly number[];
+  /** Weight of a new value in each feature's own running mean and spread (self-normalisation). */
+  featureAlpha: number;
+  /** Self-normalisation: each feature is measured against this running quantile of its history. */
+  featureQuantile: number;
+  /** Step of the running quantile, relative to the feature's mean. */
+  quantileStep: number;
+  /** CUSUM allowance in scales. */
+  cusumK: number;
+  /** Score = 1 − exp(−e² / (2·scoreScale²)) of the strongest normalised evidence e. */
+  scoreScale: number;
+  /** Per-point decay of the recent maximum score used by re-alert suppression. */
+  suppressDecay: number;
+  /** After a score ≥ holdLevel, the next holdPoints scores are multiplied by holdFactor. */
+  holdLevel: number;
+  holdPoints: number;
+  holdFactor: number;
+  /** Scale floor relative to |level|. */
+  minRelativeScale: number;
+  useSeasonal: boolean;
+  useMultiScale: boolean;
+  useChangePoint: boolean;
+  useSelfNormalise: boolean;
+  /** Volatility evidence: an EWMA (volAlpha) of |standardised residual|, e.g. spikes growing denser. */
+  useVolatility: boolean;
+  volAlpha: number;
+  /** Step evidence: the standardised first difference. */
+  useDifference: boolean;
+  useSuppression: boolean;
+}
+
+/** The one global configuration. */
+export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.freeze({
+  warmupPoints: 30,
+  levelAlpha: 0.003,
+  scaleAlpha: 0.003,
+  huberK: 3,
+  scaleAlphas: Object.freeze([0.25, 0.05]),
+  featureAlpha: 0.005,
+  featureQuantile: 0.99,
+  quantileStep: 0.5,
+  cusumK: 0.5,
+  scoreScale: 0.6,
+  suppressDecay: 0.995,
+  minRelativeScale: 0.001,
+  holdLevel: 0.5,
+  holdPoints: 300,
+  holdFactor: 0.1,
+  useSeasonal: true,
+  useMultiScale: true,
+  useChangePoint: true,
+  useSelfNormalise: true,
+  useVolatility: false,
+  volAlpha: 0.05,
+  useDifference: false,
+  useSuppression: true,
+});
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Gaussian: E|x| = σ·√(2/π), so σ ≈ 1.2533 × mean absolute deviation. */
+const MAD_TO_SIGMA = 1.2533;
+const MAX_SCALES = 4;
+
+/** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
+export const DETECTOR_STATE_BYTES = (24 * 4 + 20 + MAX_SCALES * 4 + 8) * 8 + 200;
+
+/**
+ * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
+ * `lower` and `upper` describe the range the detector expected for that point.
+ */
+export class StreamingDetector {
+  /** What the detector expected for the last point (before seeing it). */
+  expected = 0;
+  /** Lower end of the expected range of the last point (expected − 3σ). */
+  lower = 0;
+  /** Upper end of the expected range of the last point (expected + 3σ). */
+  upper = 0;
+  /** Raw (unsuppressed) score of the last point. */
+  raw = 0;
+
+  private n = 0;
+  private level = 0;
+  private scale = 0;
+  private prev = NaN;
+  private resolution = Infinity;
+  private readonly hourLevel = new Float64Array(24);
+  private readonly hourScale = new Float64Array(24);
+  private readonly hourCount = new Float64Array(24);
+  private readonly hourDays = new Float64Array(24);
+  private readonly hourLastDay = new Float64Array(24).fill(-1);
+  private readonly ms = new Float64Array(MAX_SCALES);
+  /** Per feature (multi-scale 0..k-1, then point, then CUSUM): running mean and mean square. */
+  private readonly fMean = new Float64Array(MAX_SCALES + 4);
+  private readonly fQ = new Float64Array(MAX_SCALES + 4);
+  private cusumUp = 0;
+  private vol = 0;
+  private diffScale = 0;
+  private cusumDown = 0;
+  private recentMax = 0;
+  private holdLeft = 0;
+
+  constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {}
+
+  /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
+  update(ts: number, value: number): number {
+    const s = this.s;
+    if (!Number.isFinite(value)) {
+      this.raw = 0;
+      return 0;
+    }
+    if (this.n === 0) {
+      this.level = value;
+      this.prev = value;
+      this.n = 1;
+      this.expected = this.lower = this.upper = value;
+      this.learnHour(ts, value, 0);
+      this.raw = 0;
+      return 0;
+    }
+    const hour = Math.floor(ts / HOUR_MS) % 24;
+    const floor = Math.max(s.minRelativeScale * Math.abs(this.level), Number.isFinite(this.resolution) ? this.resolution : 0, 1e-12);
+    const scale = Math.max(this.scale, floor);
+    let resid = value - this.level;
+    let z = resid / scale;
+    let expected = this.level;
+    let sc = scale;
+    if (s.useSeasonal && this.hourDays[hour] >= 2) {
+      const hs = Math.max(this.hourScale[hour], floor);
+      const zs = (value - this.hourLevel[hour]) / hs;
+      if (Math.abs(zs) < Math.abs(z)) {
+        z = zs;
+        expected = this.hourLevel[hour];
+        sc = hs;
+      }
+    }
+    this.expected = expected;
+    this.lower = expected - 3 * MAD_TO_SIGMA * sc;
+    this.upper = expected + 3 * MAD_TO_SIGMA * sc;
+
+    // Evidence: each feature's value now, normalised by its own history when self-normalising.
+    const zc = Math.max(-20, Math.min(20, z));
+    let e = this.feature(MAX_SCALES, Math.abs(zc));
+    if (s.useMultiScale) {
+      const k = Math.min(MAX_SCALES, s.scaleAlphas.length);
+      for (let i = 0; i < k; i++) {
+        const a = s.scaleAlphas[i];
+        this.ms[i] += a * (zc - this.ms[i]);
+        const f = this.feature(i, Math.abs(this.ms[i]));
+        if (f > e) e = f;
+      }
+    }
+    if (s.useChangePoint) {
+      this.cusumUp = Math.max(0, this.cusumUp + zc - s.cusumK);
+      this.cusumDown = Math.max(0, this.cusumDown - zc - s.cusumK);
+      const f = this.feature(MAX_SCALES + 1, Math.max(this.cusumUp, this.cusumDown));
+      if (f > e) e = f;
+    }
+    if (s.useVolatility) {
+      this.vol += s.volAlpha * (Math.abs(zc) - this.vol);
+      const f = this.feature(MAX_SCALES + 2, this.vol);
+      if (f > e) e = f;
+    }
+    if (s.useDifference) {
+      const dz = Math.max(-20, Math.min(20, (value - this.prev) / Math.max(this.diffScale, floor)));
+      const f = this.feature(MAX_SCALES + 3, Math.abs(dz));
+      if (f > e) e = f;
+      this.diffScale += (this.n < s.warmupPoints ? 1 / this.n : s.scaleAlpha) * (Math.min(Math.abs(value - this.prev), s.huberK * Math.max(this.diffScale, floor)) - this.diffScale);
+    }
+    const warm = this.n >= s.warmupPoints;
+    let raw = warm && e > 1 ? 1 - Math.exp(-(e - 1) / s.scoreScale) : 0;
+    this.raw = raw;
+    if (s.useSuppression) {
+      const m = this.recentMax;
+      this.recentMax = Math.max(m * s.suppressDecay, raw);
+      if (raw <= m) raw *= 1 - m;
+      if (this.holdLeft > 0) {
+        this.holdLeft--;
+        raw *= s.holdFactor;
+      } else if (raw >= s.holdLevel) this.holdLeft = s.holdPoints;
+    }
+
+    // Learn: Huber-clipped level, scale from the clipped residual; plain averages during warm-up.
+    const alphaL = warm ? s.levelAlpha : Math.max(s.levelAlpha, 1 / (this.n + 1));
+    const alphaS = warm ? s.scaleAlpha : Math.max(s.scaleAlpha, 1 / (this.n + 1));
+    const bound = s.huberK * scale;
+    const r = warm ? Math.max(-bound, Math.min(bound, resid)) : resid;
+    this.level += alphaL * r;
+    this.scale += alphaS * (Math.abs(r) - this.scale);
+    this.learnHour(ts, value, warm ? s.huberK : Infinity);
+    const step = Math.abs(value - this.prev);
+    if (step > 0 && step < this.resolution) this.resolution = step;
+    this.prev = value;
+    this.n++;
+    return raw;
+  }
+
+  /**
+   * A feature value relative to its own running high quantile (then learned): 1 means "as high as the
+   * top `featureQuantile` share of its history". The quantile is tracked by stochastic approximation
+   * with a step proportional to the feature's mean, so it needs no buffer and adapts to any scale; a
+   * series that is always spiky learns a high quantile and stops alerting on its ordinary spikes.
+   */
+  private feature(i: number, v: number): number {
+    const s = this.s;
+    if (!s.useSelfNormalise) return i >= MAX_SCALES + 1 ? v / 5 : i < MAX_SCALES ? v / Math.sqrt(s.scaleAlphas[i] / (2 - s.scaleAlphas[i])) / MAD_TO_SIGMA / 3 : v / MAD_TO_SIGMA / 3;
+    const q = this.fQ[i];
+    const mean = this.fMean[i];
+    const out = v / Math.max(q, 1e-9);
+    if (this.n < s.warmupPoints) {
+      this.fMean[i] += (v - mean) / this.n;
+      if (v > q) this.fQ[i] = v;
+    } else {
+      this.fMean[i] += s.featureAlpha * (v - mean);
+      const step = s.quantileStep * Math.max(mean, 1e-9);
+      this.fQ[i] = Math.max(1e-9, q + (v > q ? step * (1 - s.featureQuantile) * Math.min(v / q - 1, 4) * 0 + step * s.featureQuantile : -step * (1 - s.featureQuantile)));
+    }
+    return out;
+  }
+
+  private learnHour(ts: number, value: number, k: number): void {
+    const hour = Math.floor(ts / HOUR_MS) % 24;
+    const day = Math.floor(ts / DAY_MS);
+    const c = this.hourCount[hour];
+    if (c === 0) this.hourLevel[hour] = value;
+    else {
+      const a = Math.max(this.s.levelAlpha, 1 / (c + 1));
+      const sc = Math.max(this.hourScale[hour], 1e-12);
+      const r = Math.max(-k * sc, Math.min(k * sc, value - this.hourLevel[hour]));
+      this.hourLevel[hour] += a * r;
+      this.hourScale[hour] += a * (Math.abs(r) - this.hourScale[hour]);
+    }
+    this.hourCount[hour] = c + 1;
+    if (this.hourLastDay[hour] !== day) {
+      this.hourLastDay[hour] = day;
+      this.hourDays[hour]++;
+    }
+  }
+}
+
+/** Scores a whole series with a fresh detector: one score per point, in input order. */
+export function scoreSeries(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS): Float64Array {
+  const d = new StreamingDetector(settings);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = d.update(ts[i], values[i]);
+  return out;
+}
