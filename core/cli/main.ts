@@ -5,6 +5,7 @@
 import { auditCommand } from './commands/audit.ts';
 import { logsCommand } from './commands/logs.ts';
 import { importCommand } from './commands/import.ts';
+import { detectCommand } from './commands/detect.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError, type Command } from './usage.ts';
 
@@ -16,6 +17,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   audit: auditCommand,
   logs: logsCommand,
   import: importCommand,
+  detect: detectCommand,
 };
 
 /** The full help text. */
