@@ -98,3 +98,25 @@ test('a discrete series that is usually 0 and sometimes 1 is judged in its own s
   assert.ok(worst < cfg.anomalyThreshold, `0 → 1 is not anomalous once seen, worst score ${worst}`);
   assert.ok(d.update(T0 + 2000 * 15 * SEC, 40).score >= 0.9, 'a jump to 40 still is');
 });
+
+test('an anomaly carries its series, the expected range, the entity score and the metrics that moved', () => {
+  const bank = new DetectorBank(cfg);
+  const cpu = series(31, 300, 200, 40);
+  const mem = series(32, 300, 200, 30);
+  const quiet = series(33, 300, 1e9, 0);
+  const { anomalies } = bank.runBatch(
+    metricBatch([
+      { entity: 'host:h1', name: 'cpu', points: cpu },
+      { entity: 'host:h1', name: 'mem', points: mem },
+      { entity: 'host:h1', name: 'disk', points: quiet },
+    ]),
+  );
+  const a = anomalies.find((x) => x.metric === 'cpu' && x.time === cpu[200][0]);
+  assert.ok(a, `cpu anomaly at the shift: ${JSON.stringify(anomalies.map((x) => [x.metric, x.time]))}`);
+  assert.equal(a.series, 'host:h1|cpu|');
+  assert.ok(a.lower! < a.expected && a.expected < a.upper!, 'expected lies inside its range');
+  assert.ok(a.value > a.upper!, 'the observed value is outside the expected range');
+  assert.ok(a.entityScore! >= a.score);
+  const moved = a.movers!.map((m) => m.metric).sort();
+  assert.deepEqual(moved, ['cpu', 'mem'], 'cpu and mem moved, disk did not');
+});

@@ -1,101 +1,37 @@
 /**
- * Anomaly detection v1: a streaming per-series detector with a learned baseline.
- *
- * The baseline is an EWMA of mean and variance whose updates are clipped (Huber-like) at `huberK`
- * standard deviations, so a single outlier cannot poison it while a sustained shift is still learned
- * within a few dozen points. The standard deviation has floors: relative to the level, absolute, and
- * the series' resolution (smallest change seen), so discrete series are judged in their own steps.
- * Once a series has history on at least two days, an hour-of-day profile
- * (24 EWMA buckets) supplies the expectation, so a daily peak is not an anomaly. Memory per series is
- * constant. The interface is deliberately small: a later detector replaces this one.
+ * Anomaly detection in the engine: one streaming detector (detection/streaming-detector.ts, the same
+ * code `watchfloor detect` runs) per metric series, and the emission rules that turn scores into
+ * anomaly events. Series of one entity are kept together (the host shards detectors by entity), so an
+ * anomaly also carries the entity's combined score at that time step and which of its metrics moved.
+ * Memory per series is constant.
  */
-import type { Anomaly } from '../common/schemas.ts';
+import type { Anomaly, AnomalyMover } from '../common/schemas.ts';
 import type { MetricBatch, SeriesKey } from '../common/records.ts';
 import type { AnalyticsConfig } from './config.ts';
+import { entityScore } from './detection/entity-score.ts';
+import { DEFAULT_DETECTOR_SETTINGS, StreamingDetector } from './detection/streaming-detector.ts';
 import { hashId } from './hash.ts';
 
 /** A streaming detector for one series. Points must come in event-time order. */
 export interface SeriesDetector {
-  /** Learn `value` at `ts`; answer how surprising it was (score in [0, 1]) and what was expected. */
-  update(ts: number, value: number): { score: number; expected: number };
+  /**
+   * Learn `value` at `ts`; answer how surprising it was (score in [0, 1], re-alerts suppressed), the
+   * unsuppressed score (`raw`), and the range expected before seeing it.
+   */
+  update(ts: number, value: number): { score: number; raw: number; expected: number; lower: number; upper: number };
 }
 
-type DetectorConfig = Pick<
-  AnalyticsConfig,
-  | 'warmupPoints'
-  | 'ewmaAlpha'
-  | 'huberK'
-  | 'zThreshold'
-  | 'zScale'
-  | 'minRelativeSigma'
-  | 'minAbsoluteSigma'
-  | 'profileMinPoints'
->;
+type DetectorConfig = Pick<AnalyticsConfig, 'warmupPoints'>;
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** Create the v1 detector (robust EWMA + hour-of-day profile). */
+/** Create the engine's detector for one series: the global detector settings, the engine's warm-up. */
 export function createDetector(config: DetectorConfig): SeriesDetector {
-  return new EwmaProfileDetector(config);
-}
-
-class EwmaProfileDetector implements SeriesDetector {
-  private n = 0;
-  private mean = 0;
-  private variance = 0;
-  private readonly bucketMean = new Float64Array(24);
-  private readonly bucketCount = new Float64Array(24);
-  private readonly bucketDays = new Uint8Array(24);
-  private readonly bucketLastDay = new Float64Array(24).fill(-1);
-  private prev = NaN;
-  /** Smallest non-zero change between consecutive values seen so far: the series' resolution. */
-  private resolution = Infinity;
-
-  constructor(private readonly cfg: DetectorConfig) {}
-
-  update(ts: number, value: number): { score: number; expected: number } {
-    if (!Number.isFinite(value)) return { score: 0, expected: this.mean };
-    const hour = Math.floor(ts / HOUR_MS) % 24;
-    const day = Math.floor(ts / DAY_MS);
-    const profiled = this.bucketDays[hour] >= 2 && this.bucketCount[hour] >= this.cfg.profileMinPoints;
-    const expected = this.n === 0 ? value : profiled ? this.bucketMean[hour] : this.mean;
-    // The resolution floor keeps a discrete series (a count that is usually 0 and sometimes 1) from
-    // calling a one-step change an anomaly; for continuous values the resolution is negligible.
-    const sigma = Math.max(
-      Math.sqrt(this.variance),
-      this.cfg.minRelativeSigma * Math.abs(expected),
-      this.cfg.minAbsoluteSigma,
-      Number.isFinite(this.resolution) ? this.resolution : 0,
-    );
-    const z = (value - expected) / sigma;
-    const score =
-      this.n < this.cfg.warmupPoints ? 0 : 1 - Math.exp(-Math.max(0, Math.abs(z) - this.cfg.zThreshold) / this.cfg.zScale);
-
-    // Learn. During warm-up the mean is a plain running average (alpha 1/n) and nothing is clipped,
-    // because there is no trustworthy sigma to clip against yet.
-    const warm = this.n >= this.cfg.warmupPoints;
-    const alpha = warm ? this.cfg.ewmaAlpha : Math.max(this.cfg.ewmaAlpha, 1 / (this.n + 1));
-    const bound = this.cfg.huberK * sigma;
-    const clip = (r: number) => (warm ? Math.max(-bound, Math.min(bound, r)) : r);
-    const r = clip(value - this.mean);
-    this.mean += alpha * r;
-    this.variance = (1 - alpha) * (this.variance + alpha * r * r);
-    this.n++;
-    const step = Math.abs(value - this.prev);
-    if (step > 0 && step < this.resolution) this.resolution = step;
-    this.prev = value;
-
-    const bc = this.bucketCount[hour];
-    const bAlpha = Math.max(this.cfg.ewmaAlpha, 1 / (bc + 1));
-    this.bucketMean[hour] = bc === 0 ? value : this.bucketMean[hour] + bAlpha * clip(value - this.bucketMean[hour]);
-    this.bucketCount[hour] = bc + 1;
-    if (this.bucketLastDay[hour] !== day) {
-      this.bucketLastDay[hour] = day;
-      if (this.bucketDays[hour] < 255) this.bucketDays[hour]++;
-    }
-    return { score, expected };
-  }
+  const d = new StreamingDetector({ ...DEFAULT_DETECTOR_SETTINGS, warmupPoints: config.warmupPoints });
+  return {
+    update(ts, value) {
+      const score = d.update(ts, value);
+      return { score, raw: d.raw, expected: d.expected, lower: d.lower, upper: d.upper };
+    },
+  };
 }
 
 /** Deterministic anomaly id: the same series and point always give the same id. */
@@ -105,12 +41,22 @@ export function anomalyId(seriesKey: string, ts: number): string {
 
 interface SeriesState {
   detector: SeriesDetector;
+  metric: string;
   lastTs: number;
   lastAnomalyTs: number;
-  /** The current run of consecutive points at or above the threshold: its length and first point. */
+  /** The current run of consecutive points whose raw score is at or above the threshold, and its first point. */
   run: number;
   runStart: Anomaly | null;
+  /** The highest raw score of the last `MOVER_WINDOW_MS` and when it was: what "this metric moved" means. */
+  peak: number;
+  peakTs: number;
 }
+
+/** Two series of an entity moved together when their peaks are this close in event time. */
+const MOVER_WINDOW_MS = 5 * 60_000;
+/** A series counts as moved when its peak raw score is at least this share of the alert threshold (below it, noise peaks of quiet series would be listed too). */
+const MOVER_SHARE = 0.9;
+const MAX_MOVERS = 8;
 
 /** What a detector bank reads of a metric batch: the columns and each series' key, entity and name. */
 export interface DetectorBatch {
@@ -121,13 +67,15 @@ export interface DetectorBatch {
 }
 
 /**
- * The detectors of a set of series (one worker's shard), with the emission rules: an anomaly when
- * score ≥ anomalyThreshold on anomalyConfirmPoints consecutive points (dated at the first, with its
- * value and expectation, scored with the run's lowest score), at most one per series per
- * anomalyCooldownMs of event time.
+ * The detectors of a set of series (one worker's shard: whole entities), with the emission rules: an
+ * anomaly starts at a point scoring ≥ anomalyThreshold (scores are already re-alert-suppressed) and is
+ * emitted once anomalyConfirmPoints consecutive points keep their raw score ≥ the threshold (dated at
+ * the first, with its value, expectation and expected range), at most one per series per
+ * anomalyCooldownMs of event time. It carries the entity's combined score and the metrics that moved.
  */
 export class DetectorBank {
   private readonly series = new Map<string, SeriesState>();
+  private readonly entities = new Map<string, Map<string, SeriesState>>();
 
   constructor(private readonly cfg: AnalyticsConfig) {}
 
@@ -148,6 +96,7 @@ export class DetectorBank {
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((a, b) => batch.ts[a] - batch.ts[b] || a - b);
     const anomalies: Anomaly[] = [];
+    const threshold = this.cfg.anomalyThreshold;
     let maxTs: number | null = null;
     for (let j = 0; j < n; j++) {
       const i = order[j];
@@ -157,32 +106,66 @@ export class DetectorBank {
       if (maxTs === null || ts > maxTs) maxTs = ts;
       let st = this.series.get(key.key);
       if (!st) {
-        st = { detector: createDetector(this.cfg), lastTs: -Infinity, lastAnomalyTs: -Infinity, run: 0, runStart: null };
+        st = { detector: createDetector(this.cfg), metric: key.name, lastTs: -Infinity, lastAnomalyTs: -Infinity, run: 0, runStart: null, peak: 0, peakTs: -Infinity };
         this.series.set(key.key, st);
+        let members = this.entities.get(key.entity);
+        if (!members) this.entities.set(key.entity, (members = new Map()));
+        members.set(key.key, st);
       }
       if (ts <= st.lastTs) continue;
       st.lastTs = ts;
       const value = batch.values[i];
-      const { score, expected } = st.detector.update(ts, value);
-      if (score < this.cfg.anomalyThreshold) {
+      const r = st.detector.update(ts, value);
+      if (r.raw >= st.peak || ts - st.peakTs > MOVER_WINDOW_MS) {
+        st.peak = r.raw;
+        st.peakTs = ts;
+      }
+      const continues = st.run > 0 && r.raw >= threshold;
+      if (!continues && r.score < threshold) {
         st.run = 0;
         st.runStart = null;
         continue;
       }
-      const rounded = Math.round(score * 1000) / 1000;
-      if (st.run === 0 || !st.runStart) {
-        st.runStart = { id: anomalyId(key.key, ts), time: ts, entity: key.entity, metric: key.name, value, expected, score: rounded };
-      } else if (rounded < st.runStart.score) {
-        st.runStart.score = rounded;
+      if (!continues || !st.runStart) {
+        st.run = 0;
+        st.runStart = {
+          id: anomalyId(key.key, ts),
+          time: ts,
+          entity: key.entity,
+          metric: key.name,
+          series: key.key,
+          value,
+          expected: r.expected,
+          lower: r.lower,
+          upper: r.upper,
+          score: Math.round(r.score * 1000) / 1000,
+        };
       }
       st.run++;
       const start = st.runStart;
       if (st.run === Math.max(1, this.cfg.anomalyConfirmPoints) && start.time - st.lastAnomalyTs >= this.cfg.anomalyCooldownMs) {
         st.lastAnomalyTs = start.time;
-        anomalies.push({ ...start });
+        const { score, movers } = this.entityAt(key.entity, start.time);
+        anomalies.push({ ...start, entityScore: Math.round(Math.max(score, start.score) * 1000) / 1000, movers });
       }
     }
     anomalies.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { anomalies, maxTs };
+  }
+
+  /** The entity's combined score around `time` and the metrics that moved then (strongest first). */
+  private entityAt(entity: string, time: number): { score: number; movers: AnomalyMover[] } {
+    const members = this.entities.get(entity);
+    const movers: AnomalyMover[] = [];
+    const peaks: number[] = [];
+    if (members) {
+      for (const [series, st] of members) {
+        if (Math.abs(st.peakTs - time) > MOVER_WINDOW_MS) continue;
+        peaks.push(st.peak);
+        if (st.peak >= MOVER_SHARE * this.cfg.anomalyThreshold) movers.push({ series, metric: st.metric, score: Math.round(st.peak * 1000) / 1000 });
+      }
+    }
+    movers.sort((a, b) => b.score - a.score || (a.series < b.series ? -1 : 1));
+    return { score: entityScore(peaks), movers: movers.slice(0, MAX_MOVERS) };
   }
 }

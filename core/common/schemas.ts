@@ -198,6 +198,24 @@ export interface Anomaly {
   expected: number;
   /** In [0, 1]. */
   score: number;
+  /** Key of the series that moved (entity|name|attributes). */
+  series?: string;
+  /** Lower end of the range the detector expected for this point. */
+  lower?: number;
+  /** Upper end of the range the detector expected for this point. */
+  upper?: number;
+  /** The entity's combined score at this time step (all its series), in [0, 1]. */
+  entityScore?: number;
+  /** The entity's metrics that moved around this time, strongest first (this one included). */
+  movers?: AnomalyMover[];
+}
+
+/** One metric of an entity that moved around an anomaly. */
+export interface AnomalyMover {
+  series: string;
+  metric: string;
+  /** Its highest score around the anomaly, in [0, 1]. */
+  score: number;
 }
 
 /** A node of the estate's topology. */

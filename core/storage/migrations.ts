@@ -160,6 +160,17 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 300,
+    description: 'anomalies: series key, expected range, entity score and the metrics that moved',
+    async up(run) {
+      await run('ALTER TABLE anomalies ADD COLUMN series VARCHAR');
+      await run('ALTER TABLE anomalies ADD COLUMN lower DOUBLE');
+      await run('ALTER TABLE anomalies ADD COLUMN upper DOUBLE');
+      await run('ALTER TABLE anomalies ADD COLUMN entity_score DOUBLE');
+      await run('ALTER TABLE anomalies ADD COLUMN movers JSON');
+    },
+  },
+  {
     version: 700,
     description: 'forensics: imported files by content hash, saved analyst queries',
     async up(run) {

@@ -372,18 +372,29 @@ export class Storage {
   appendAnomalies(anomalies: Anomaly[]): Promise<void> {
     return this.write(() =>
       this.transaction(async (c) => {
-        const stmt = await c.prepare('INSERT OR REPLACE INTO anomalies VALUES ($1, $2, $3, $4, $5, $6, $7)');
+        const stmt = await c.prepare(
+          `INSERT OR REPLACE INTO anomalies (id, ts, entity, metric, value, expected, score, series, lower, upper, entity_score, movers)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        );
         try {
           for (const a of anomalies) {
-            stmt.bind([a.id, ts(a.time), a.entity, a.metric, a.value, a.expected, a.score], [
-              VARCHAR,
-              TIMESTAMP,
-              VARCHAR,
-              VARCHAR,
-              DOUBLE,
-              DOUBLE,
-              DOUBLE,
-            ]);
+            stmt.bind(
+              [
+                a.id,
+                ts(a.time),
+                a.entity,
+                a.metric,
+                a.value,
+                a.expected,
+                a.score,
+                a.series ?? null,
+                a.lower ?? null,
+                a.upper ?? null,
+                a.entityScore ?? null,
+                a.movers ? JSON.stringify(a.movers) : null,
+              ],
+              [VARCHAR, TIMESTAMP, VARCHAR, VARCHAR, DOUBLE, DOUBLE, DOUBLE, VARCHAR, DOUBLE, DOUBLE, DOUBLE, VARCHAR],
+            );
             await stmt.run();
           }
         } finally {
@@ -553,6 +564,7 @@ export class Storage {
       value: r.value as number,
       expected: r.expected as number,
       score: r.score as number,
+      ...anomalyExtras(r),
     }));
   }
 
@@ -1050,4 +1062,15 @@ function stripComments(sql: string): string {
 
 function firstKeyword(sql: string): string {
   return /^[\s(]*([a-zA-Z]+)/.exec(stripComments(sql))?.[1]?.toLowerCase() ?? '';
+}
+
+/** The optional anomaly fields (migration 300), present only when stored. */
+function anomalyExtras(r: Record<string, unknown>): Partial<Anomaly> {
+  const out: Partial<Anomaly> = {};
+  if (typeof r.series === 'string') out.series = r.series;
+  if (typeof r.lower === 'number') out.lower = r.lower;
+  if (typeof r.upper === 'number') out.upper = r.upper;
+  if (typeof r.entity_score === 'number') out.entityScore = r.entity_score;
+  if (typeof r.movers === 'string') out.movers = JSON.parse(r.movers) as Anomaly['movers'];
+  return out;
 }

@@ -253,7 +253,8 @@ export class AnalyticsHost {
 
 /**
  * Copy a batch into one part per shard (null when a shard gets no point). Shard = FNV-1a of the
- * series key modulo the shard count, so a series always lands on the same worker. Copies are made so
+ * series' entity modulo the shard count, so a series always lands on the same worker, together with
+ * the other series of its entity (the detector scores the entity as a whole). Copies are made so
  * the caller's arrays are never detached by transferring.
  */
 export function splitByShard(b: MetricBatch, shards: number): (ShardBatch | null)[] {
@@ -261,7 +262,7 @@ export function splitByShard(b: MetricBatch, shards: number): (ShardBatch | null
   const shardOf = new Int32Array(nKeys);
   const localIdx = new Int32Array(nKeys).fill(-1);
   const keys: WireSeriesKey[][] = Array.from({ length: shards }, () => []);
-  for (let k = 0; k < nKeys; k++) shardOf[k] = shards === 1 ? 0 : fnv1a32(b.seriesKeys[k].key) % shards;
+  for (let k = 0; k < nKeys; k++) shardOf[k] = shards === 1 ? 0 : fnv1a32(b.seriesKeys[k].entity) % shards;
   const counts = new Int32Array(shards);
   const n = b.ts.length;
   for (let i = 0; i < n; i++) {

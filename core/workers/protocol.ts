@@ -94,6 +94,11 @@ export const AnomalySchema = z.object({
   value: z.number(),
   expected: z.number(),
   score: z.number().min(0).max(1),
+  series: z.string().optional(),
+  lower: z.number().optional(),
+  upper: z.number().optional(),
+  entityScore: z.number().min(0).max(1).optional(),
+  movers: z.array(z.object({ series: z.string(), metric: z.string(), score: z.number().min(0).max(1) })).optional(),
 });
 
 /** A ChangeRecord. */

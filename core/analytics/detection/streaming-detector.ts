@@ -38,6 +38,8 @@ export interface DetectorSettings {
   featureAlpha: number;
   /** Self-normalisation: each feature is measured against this running quantile of its history. */
   featureQuantile: number;
+  /** Evidence counts only beyond this many of its Gaussian-noise sizes (see `floorOf`). */
+  evidenceFloor: number;
   /** Step of the running quantile, relative to the feature's mean. */
   quantileStep: number;
   /** CUSUM allowance in scales. */
@@ -74,6 +76,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   featureAlpha: 0.005,
   featureQuantile: 0.99,
   quantileStep: 0.5,
+  evidenceFloor: 2,
   cusumK: 0.5,
   scoreScale: 0.6,
   suppressDecay: 0.995,
@@ -96,6 +99,8 @@ const DAY_MS = 86_400_000;
 /** Gaussian: E|x| = σ·√(2/π), so σ ≈ 1.2533 × mean absolute deviation. */
 const MAD_TO_SIGMA = 1.2533;
 const MAX_SCALES = 4;
+/** Points at the very start whose features are not learned (their scale estimate is meaningless). */
+const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
 export const DETECTOR_STATE_BYTES = (24 * 4 + 20 + MAX_SCALES * 4 + 8) * 8 + 200;
@@ -134,6 +139,7 @@ export class StreamingDetector {
   private cusumDown = 0;
   private recentMax = 0;
   private holdLeft = 0;
+  private holdPeak = 0;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {}
 
@@ -209,10 +215,15 @@ export class StreamingDetector {
       const m = this.recentMax;
       this.recentMax = Math.max(m * s.suppressDecay, raw);
       if (raw <= m) raw *= 1 - m;
-      if (this.holdLeft > 0) {
+      // A hold damps what follows an alert-level score, unless the evidence is stronger than what
+      // started the hold: then it is a new event and starts its own hold.
+      if (this.holdLeft > 0 && raw <= this.holdPeak) {
         this.holdLeft--;
         raw *= s.holdFactor;
-      } else if (raw >= s.holdLevel) this.holdLeft = s.holdPoints;
+      } else if (raw >= s.holdLevel) {
+        this.holdLeft = s.holdPoints;
+        this.holdPeak = raw;
+      } else if (this.holdLeft > 0) this.holdLeft--;
     }
 
     // Learn: Huber-clipped level, scale from the clipped residual; plain averages during warm-up.
@@ -241,16 +252,30 @@ export class StreamingDetector {
     if (!s.useSelfNormalise) return i >= MAX_SCALES + 1 ? v / 5 : i < MAX_SCALES ? v / Math.sqrt(s.scaleAlphas[i] / (2 - s.scaleAlphas[i])) / MAD_TO_SIGMA / 3 : v / MAD_TO_SIGMA / 3;
     const q = this.fQ[i];
     const mean = this.fMean[i];
-    const out = v / Math.max(q, 1e-9);
+    // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
+    // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
+    const out = v / Math.max(q, s.evidenceFloor * this.floorOf(i));
+    // The first points see a scale estimated from almost nothing; their features teach nothing.
+    if (this.n < WARMUP_SKIP) return 0;
     if (this.n < s.warmupPoints) {
-      this.fMean[i] += (v - mean) / this.n;
+      // Start the quantile at the warm-up's maximum: conservative, and it decays to the true quantile.
+      this.fMean[i] += (v - mean) / (this.n - WARMUP_SKIP + 1);
       if (v > q) this.fQ[i] = v;
     } else {
       this.fMean[i] += s.featureAlpha * (v - mean);
       const step = s.quantileStep * Math.max(mean, 1e-9);
-      this.fQ[i] = Math.max(1e-9, q + (v > q ? step * (1 - s.featureQuantile) * Math.min(v / q - 1, 4) * 0 + step * s.featureQuantile : -step * (1 - s.featureQuantile)));
+      this.fQ[i] = Math.max(1e-9, q + (v > q ? step * s.featureQuantile : -step * (1 - s.featureQuantile)));
     }
     return out;
+  }
+
+  /** A feature's size under Gaussian noise of unit scale: what `evidenceFloor` multiplies. */
+  private floorOf(i: number): number {
+    if (i < MAX_SCALES) {
+      const a = this.s.scaleAlphas[i];
+      return Math.sqrt(a / (2 - a)) * MAD_TO_SIGMA;
+    }
+    return i === MAX_SCALES + 1 ? 2 : MAD_TO_SIGMA;
   }
 
   private learnHour(ts: number, value: number, k: number): void {
