@@ -35,6 +35,7 @@ import { authenticate, authorised, requiredRole, setPrincipal } from './server/a
 import { authRoutes, loginRoute } from './server/auth-routes.ts';
 import { automationRoutes } from './server/automation-routes.ts';
 import { apiRoutes } from './server/api-routes.ts';
+import { detectionRoutes } from './server/detection-routes.ts';
 import { HttpError, Router, sendError, sendJson } from './server/http.ts';
 import { forensicsRoutes } from './server/forensics-routes.ts';
 import { ingestRoutes, otlpRoutes } from './server/ingest-routes.ts';
@@ -42,6 +43,7 @@ import { serveStatic } from './server/static.ts';
 import { StreamHub } from './server/stream.ts';
 import { Storage } from './storage/storage.ts';
 import { AnalyticsHost, type AnalyticsOutput } from './workers/analytics-host.ts';
+import { concatMetricBatches, SpanSeriesAggregator } from './analytics/detection/span-series.ts';
 
 /** How to start the engine. */
 export interface EngineOptions {
@@ -106,6 +108,7 @@ export class Engine {
   private readonly idPrefix = randomBytes(4).toString('hex');
   demoRunner: DemoRunner | null = null;
   private statsDirty = true;
+  private readonly spanSeries = new SpanSeriesAggregator();
 
   constructor(
     readonly storage: Storage,
@@ -158,6 +161,9 @@ export class Engine {
       }
     }
     if (batch.metrics && batch.metrics.ts.length) await storage.appendMetrics(batch.metrics);
+    // Services' entry spans become latency / error-ratio / count series, stored and scored like metrics.
+    const spanSeries = batch.spans?.length ? this.spanSeries.add(batch.spans) : null;
+    if (spanSeries) await storage.appendMetrics(spanSeries);
     if (batch.logs?.length) await storage.appendLogs(batch.logs);
     if (batch.spans?.length) await storage.appendSpans(batch.spans);
     if (batch.alerts?.length) await storage.appendAlerts(batch.alerts);
@@ -168,8 +174,9 @@ export class Engine {
     this.ingested.events += batch.alerts?.length ?? 0;
     this.ingested.changes += batch.changes?.length ?? 0;
     this.statsDirty = true;
+    const metrics = batch.metrics && batch.metrics.ts.length ? batch.metrics : undefined;
     this.analytics.submit({
-      metrics: batch.metrics && batch.metrics.ts.length ? batch.metrics : undefined,
+      metrics: metrics && spanSeries ? concatMetricBatches(metrics, spanSeries) : (metrics ?? spanSeries ?? undefined),
       alerts: batch.alerts?.length ? batch.alerts : undefined,
       changes: batch.changes?.length ? batch.changes : undefined,
       topology,
@@ -355,6 +362,7 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     const uiDir = opts.uiDir === undefined ? defaultUiDir() : opts.uiDir;
     const api = new Router();
     apiRoutes(api, engine);
+    detectionRoutes(api, engine);
     ingestRoutes(api, engine);
     automationRoutes(api, automation, notifier, storage);
     authRoutes(api, users, sessions, automation.audit);
