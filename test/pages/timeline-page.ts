@@ -5,11 +5,14 @@ export class TimelinePage {
   readonly page: Page;
   readonly chart: Locator;
   readonly window: Locator;
+  /** The expected-band chart of the picked (or strongest) anomaly's series. */
+  readonly band: Locator;
 
   constructor(page: Page) {
     this.page = page;
     this.chart = page.getByTestId('timeline-chart');
     this.window = page.getByTestId('timeline-window');
+    this.band = page.getByTestId('expected-band');
   }
 
   /** Wait until anomalies and changes of the range are loaded. */
@@ -31,5 +34,12 @@ export class TimelinePage {
     await this.page.mouse.down();
     await this.page.mouse.move(box.x + box.width * b, y, { steps: 8 });
     await this.page.mouse.up();
+  }
+
+  /** Wait until the expected band has its data; returns its data-* attributes. */
+  async waitBandReady(timeoutMs = 20_000): Promise<{ entity: string; metric: string; points: number; outside: number }> {
+    await this.page.locator('[data-testid="expected-band"][data-state="ready"]').waitFor({ timeout: timeoutMs });
+    const attr = async (n: string) => (await this.band.getAttribute(n)) ?? '';
+    return { entity: await attr('data-entity'), metric: await attr('data-metric'), points: Number(await attr('data-points')), outside: Number(await attr('data-outside')) };
   }
 }

@@ -21,6 +21,7 @@ import type {
   Me,
   NotificationDelivery,
 } from '../../../core/common/automation-schemas.ts';
+import type { ExpectedBand } from '../../../core/common/detection-schemas.ts';
 
 /** One metric series as `GET /api/metrics` answers it. */
 export interface MetricSeries {
@@ -106,6 +107,10 @@ export class ApiClient {
   /** Metric series of one entity. */
   getMetrics(q: { entity: string; name?: string; from?: number; to?: number; step?: number }): Promise<MetricSeries[]> {
     return this.get('/api/metrics', q);
+  }
+  /** One series' actual line with the detector's expected range around it. */
+  getExpectedBand(q: { entity: string; name: string; from: number; to: number; step?: number }): Promise<ExpectedBand> {
+    return this.get('/api/detection/band', q);
   }
   /** Ground truth of injected demo faults. */
   listDemoFaults(): Promise<DemoFault[]> {

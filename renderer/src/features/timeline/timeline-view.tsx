@@ -10,6 +10,7 @@ import { EChart } from '../../shared/echart.tsx';
 import { entityKindOf, entityLabel, formatClock, formatDateTime } from '../../shared/format.ts';
 import { kindColor, palette, vw } from '../../shared/theme.ts';
 import { NavBar, Panel } from '../../shared/ui.tsx';
+import { ExpectedBandChart } from './expected-band.tsx';
 import { inWindow, rangeBounds, RANGES, windowFromBrush, type RangeKey } from './timeline-model.ts';
 
 /** The timeline view. */
@@ -24,6 +25,7 @@ export function TimelineView({ kiosk }: { kiosk: boolean }) {
   const anomalies = useAnomalies(from, to);
   const changes = useChanges(from, to);
   const [win, setWin] = useState<[number, number] | null>(null);
+  const [pickedId, setPickedId] = useState<string | null>(null);
 
   const option = useMemo<EChartsOption>(() => {
     const byKind = new Map<string, [number, number, string, string][]>();
@@ -97,6 +99,15 @@ export function TimelineView({ kiosk }: { kiosk: boolean }) {
 
   const [wFrom, wTo] = win ?? [from, to];
   const picked = useMemo(() => inWindow(anomalies.data ?? [], changes.data ?? [], wFrom, wTo), [anomalies.data, changes.data, wFrom, wTo]);
+  // The band shows the picked anomaly's series, else the strongest anomaly in the window.
+  const bandAnomaly = useMemo(() => {
+    const all = anomalies.data ?? [];
+    const chosen = pickedId ? all.find((a) => a.id === pickedId) : undefined;
+    if (chosen) return chosen;
+    let best: (typeof all)[number] | null = null;
+    for (const a of picked.anomalies) if (!best || a.score > best.score) best = a;
+    return best;
+  }, [anomalies.data, picked.anomalies, pickedId]);
 
   return (
     <div className="page" data-testid="timeline-view" data-state={anomalies.data && changes.data ? 'ready' : 'loading'}>
@@ -162,14 +173,22 @@ export function TimelineView({ kiosk }: { kiosk: boolean }) {
               <h3>Anomalies ({picked.anomalies.length})</h3>
               <ul className="mini-list">
                 {picked.anomalies.slice(0, 200).map((a) => (
-                  <li key={a.id}>
-                    <span className="mono">{formatClock(a.time)}</span> {entityLabel(a.entity)} <span className="muted">{a.metric}</span> = {a.value.toFixed(2)}{' '}
-                    <span className="muted">(expected {a.expected.toFixed(2)}, score {a.score.toFixed(2)})</span>
+                  <li key={a.id} className={bandAnomaly?.id === a.id ? 'picked' : ''}>
+                    <button type="button" className="link-button" data-testid="anomaly-pick" onClick={() => setPickedId(a.id)}>
+                      <span className="mono">{formatClock(a.time)}</span> {entityLabel(a.entity)} <span className="muted">{a.metric}</span> = {a.value.toFixed(2)}{' '}
+                      <span className="muted">
+                        (expected {a.lower !== undefined && a.upper !== undefined ? `${a.lower.toFixed(2)} – ${a.upper.toFixed(2)}` : a.expected.toFixed(2)}, score{' '}
+                        {a.score.toFixed(2)})
+                      </span>
+                    </button>
                   </li>
                 ))}
               </ul>
             </div>
           </div>
+        </Panel>
+        <Panel className="timeline-band" title="Expected range" testId="timeline-band">
+          <ExpectedBandChart anomaly={bandAnomaly} anomalies={anomalies.data ?? []} from={wFrom} to={wTo} />
         </Panel>
       </div>
     </div>
