@@ -99,11 +99,21 @@ const DAY_MS = 86_400_000;
 /** Gaussian: E|x| = σ·√(2/π), so σ ≈ 1.2533 × mean absolute deviation. */
 const MAD_TO_SIGMA = 1.2533;
 const MAX_SCALES = 4;
+const FEATURES = MAX_SCALES + 4;
+const H_LEVEL = 0;
+const H_SCALE = 24;
+const H_COUNT = 48;
+const H_DAYS = 72;
+const H_LASTDAY = 96;
+const MS = 120;
+const F_MEAN = MS + MAX_SCALES;
+const F_Q = F_MEAN + FEATURES;
+const STATE_SIZE = F_Q + FEATURES;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = (24 * 4 + 20 + MAX_SCALES * 4 + 8) * 8 + 200;
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 32 * 8 + 160;
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -124,15 +134,11 @@ export class StreamingDetector {
   private scale = 0;
   private prev = NaN;
   private resolution = Infinity;
-  private readonly hourLevel = new Float64Array(24);
-  private readonly hourScale = new Float64Array(24);
-  private readonly hourCount = new Float64Array(24);
-  private readonly hourDays = new Float64Array(24);
-  private readonly hourLastDay = new Float64Array(24).fill(-1);
-  private readonly ms = new Float64Array(MAX_SCALES);
-  /** Per feature (multi-scale 0..k-1, then point, then CUSUM): running mean and mean square. */
-  private readonly fMean = new Float64Array(MAX_SCALES + 4);
-  private readonly fQ = new Float64Array(MAX_SCALES + 4);
+  /**
+   * All array state in one typed array (one allocation per series): hour-of-day level, scale, count,
+   * days seen and last day; the multi-scale EWMAs; each feature's running mean and quantile.
+   */
+  private readonly st = new Float64Array(STATE_SIZE).fill(-1, H_LASTDAY, H_LASTDAY + 24);
   private cusumUp = 0;
   private vol = 0;
   private diffScale = 0;
@@ -166,12 +172,12 @@ export class StreamingDetector {
     let z = resid / scale;
     let expected = this.level;
     let sc = scale;
-    if (s.useSeasonal && this.hourDays[hour] >= 2) {
-      const hs = Math.max(this.hourScale[hour], floor);
-      const zs = (value - this.hourLevel[hour]) / hs;
+    if (s.useSeasonal && this.st[H_DAYS + hour] >= 2) {
+      const hs = Math.max(this.st[H_SCALE + hour], floor);
+      const zs = (value - this.st[H_LEVEL + hour]) / hs;
       if (Math.abs(zs) < Math.abs(z)) {
         z = zs;
-        expected = this.hourLevel[hour];
+        expected = this.st[H_LEVEL + hour];
         sc = hs;
       }
     }
@@ -186,8 +192,8 @@ export class StreamingDetector {
       const k = Math.min(MAX_SCALES, s.scaleAlphas.length);
       for (let i = 0; i < k; i++) {
         const a = s.scaleAlphas[i];
-        this.ms[i] += a * (zc - this.ms[i]);
-        const f = this.feature(i, Math.abs(this.ms[i]));
+        this.st[MS + i] += a * (zc - this.st[MS + i]);
+        const f = this.feature(i, Math.abs(this.st[MS + i]));
         if (f > e) e = f;
       }
     }
@@ -250,8 +256,8 @@ export class StreamingDetector {
   private feature(i: number, v: number): number {
     const s = this.s;
     if (!s.useSelfNormalise) return i >= MAX_SCALES + 1 ? v / 5 : i < MAX_SCALES ? v / Math.sqrt(s.scaleAlphas[i] / (2 - s.scaleAlphas[i])) / MAD_TO_SIGMA / 3 : v / MAD_TO_SIGMA / 3;
-    const q = this.fQ[i];
-    const mean = this.fMean[i];
+    const q = this.st[F_Q + i];
+    const mean = this.st[F_MEAN + i];
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(q, s.evidenceFloor * this.floorOf(i));
@@ -259,12 +265,12 @@ export class StreamingDetector {
     if (this.n < WARMUP_SKIP) return 0;
     if (this.n < s.warmupPoints) {
       // Start the quantile at the warm-up's maximum: conservative, and it decays to the true quantile.
-      this.fMean[i] += (v - mean) / (this.n - WARMUP_SKIP + 1);
-      if (v > q) this.fQ[i] = v;
+      this.st[F_MEAN + i] += (v - mean) / (this.n - WARMUP_SKIP + 1);
+      if (v > q) this.st[F_Q + i] = v;
     } else {
-      this.fMean[i] += s.featureAlpha * (v - mean);
+      this.st[F_MEAN + i] += s.featureAlpha * (v - mean);
       const step = s.quantileStep * Math.max(mean, 1e-9);
-      this.fQ[i] = Math.max(1e-9, q + (v > q ? step * s.featureQuantile : -step * (1 - s.featureQuantile)));
+      this.st[F_Q + i] = Math.max(1e-9, q + (v > q ? step * s.featureQuantile : -step * (1 - s.featureQuantile)));
     }
     return out;
   }
@@ -281,19 +287,19 @@ export class StreamingDetector {
   private learnHour(ts: number, value: number, k: number): void {
     const hour = Math.floor(ts / HOUR_MS) % 24;
     const day = Math.floor(ts / DAY_MS);
-    const c = this.hourCount[hour];
-    if (c === 0) this.hourLevel[hour] = value;
+    const c = this.st[H_COUNT + hour];
+    if (c === 0) this.st[H_LEVEL + hour] = value;
     else {
       const a = Math.max(this.s.levelAlpha, 1 / (c + 1));
-      const sc = Math.max(this.hourScale[hour], 1e-12);
-      const r = Math.max(-k * sc, Math.min(k * sc, value - this.hourLevel[hour]));
-      this.hourLevel[hour] += a * r;
-      this.hourScale[hour] += a * (Math.abs(r) - this.hourScale[hour]);
+      const sc = Math.max(this.st[H_SCALE + hour], 1e-12);
+      const r = Math.max(-k * sc, Math.min(k * sc, value - this.st[H_LEVEL + hour]));
+      this.st[H_LEVEL + hour] += a * r;
+      this.st[H_SCALE + hour] += a * (Math.abs(r) - this.st[H_SCALE + hour]);
     }
-    this.hourCount[hour] = c + 1;
-    if (this.hourLastDay[hour] !== day) {
-      this.hourLastDay[hour] = day;
-      this.hourDays[hour]++;
+    this.st[H_COUNT + hour] = c + 1;
+    if (this.st[H_LASTDAY + hour] !== day) {
+      this.st[H_LASTDAY + hour] = day;
+      this.st[H_DAYS + hour]++;
     }
   }
 }

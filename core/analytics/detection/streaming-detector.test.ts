@@ -1,0 +1,71 @@
+/**
+ * The streaming detector's contract: each score uses only the points before it, gaps are skipped
+ * without effect, one frozen global configuration, and floors (never to regress) on speed and on the
+ * NAB standard score. The figures themselves come from `npm run bench` and `npm run eval:nab`.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../hash.ts';
+import { loadNabCorpus, loadNabProfiles, sharedDir } from './nab-corpus.ts';
+import { scoreProfile, sweepFile } from './nab-scorer.ts';
+import { DEFAULT_DETECTOR_SETTINGS, scoreSeries, StreamingDetector } from './streaming-detector.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+function signal(n: number, seed: number): { ts: Float64Array; values: Float64Array } {
+  const rand = seededRandom(seed);
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 60_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin(i / 40) + 3 * rand() + (i > 1500 ? 80 : 0) + (rand() < 0.003 ? 40 : 0));
+  return { ts, values };
+}
+
+test('each score depends only on the points before it', () => {
+  const { ts, values } = signal(2000, 1);
+  const full = scoreSeries(ts, values);
+  const changedFuture = values.slice();
+  for (let i = 1000; i < changedFuture.length; i++) changedFuture[i] = -changedFuture[i] * 7;
+  const other = scoreSeries(ts, changedFuture);
+  assert.deepEqual(other.slice(0, 1000), full.slice(0, 1000));
+  assert.ok(full.every((s) => s >= 0 && s <= 1));
+  assert.ok(Math.max(...full.slice(1500, 1510)) >= 0.6, 'the level shift at 1500 scores high');
+});
+
+test('a missing value scores 0 and leaves the detector as if it had not come', () => {
+  const { ts, values } = signal(600, 2);
+  const d1 = new StreamingDetector();
+  const d2 = new StreamingDetector();
+  for (let i = 0; i < 600; i++) {
+    if (i === 300) assert.equal(d2.update(ts[i] - 1, Number.NaN), 0);
+    assert.equal(d1.update(ts[i], values[i]), d2.update(ts[i], values[i]));
+  }
+});
+
+test('one global configuration, frozen', () => {
+  assert.ok(Object.isFrozen(DEFAULT_DETECTOR_SETTINGS));
+  assert.throws(() => {
+    (DEFAULT_DETECTOR_SETTINGS as { levelAlpha: number }).levelAlpha = 1;
+  });
+});
+
+test('scores at least 200,000 points per CPU-second (floor; `npm run bench` measures)', () => {
+  const { ts, values } = signal(20_000, 3);
+  const dets = Array.from({ length: 20 }, () => new StreamingDetector());
+  const c0 = process.cpuUsage();
+  let sink = 0;
+  for (let i = 0; i < values.length; i++) for (const d of dets) sink += d.update(ts[i], values[i]);
+  const u = process.cpuUsage(c0);
+  const rate = (values.length * dets.length) / ((u.user + u.system) / 1e6);
+  assert.ok(sink >= 0);
+  assert.ok(rate > 200_000, `${Math.round(rate)} points per CPU-second`);
+});
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const shared = sharedDir(repoRoot);
+test('NAB standard score stays above its floor (35; `npm run eval:nab` reports the figure)', { skip: shared ? false : 'NAB dataset not found (set WATCHFLOOR_SHARED or place it at ../shared/datasets/nab)' }, () => {
+  const nab = path.join(shared!, 'datasets', 'nab');
+  const swept = loadNabCorpus(nab).map((f) => sweepFile({ name: f.name, timestamps: f.timestamps, scores: scoreSeries(f.timestamps, f.values), windows: f.windows }));
+  const r = scoreProfile(swept, 'standard', loadNabProfiles(nab).standard);
+  assert.ok(r.normalised >= 35, `NAB standard ${r.normalised.toFixed(1)}`);
+});
