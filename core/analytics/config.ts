@@ -57,7 +57,7 @@ export const DEFAULT_ANALYTICS_CONFIG: Readonly<AnalyticsConfig> = Object.freeze
   quietMs: 15 * 60_000,
   anomalyThreshold: 0.6,
   anomalyCooldownMs: 15 * 60_000,
-  anomalyConfirmPoints: 2,
+  anomalyConfirmPoints: 3,
   warmupPoints: 30,
   ewmaAlpha: 0.05,
   huberK: 3,

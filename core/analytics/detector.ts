@@ -68,8 +68,10 @@ export interface DetectorBatch {
 
 /**
  * The detectors of a set of series (one worker's shard: whole entities), with the emission rules: an
- * anomaly starts at a point scoring ≥ anomalyThreshold (scores are already re-alert-suppressed) and is
- * emitted once anomalyConfirmPoints consecutive points keep their raw score ≥ the threshold (dated at
+ * anomaly starts at a point scoring ≥ anomalyThreshold (scores are already re-alert-suppressed) whose
+ * value lies outside its expected range, and is
+ * emitted once anomalyConfirmPoints consecutive points keep a raw score ≥ the threshold or stay outside
+ * their expected range (dated at
  * the first, with its value, expectation and expected range), at most one per series per
  * anomalyCooldownMs of event time. It carries the entity's combined score and the metrics that moved.
  */
@@ -120,8 +122,13 @@ export class DetectorBank {
         st.peak = r.raw;
         st.peakTs = ts;
       }
-      const continues = st.run > 0 && r.raw >= threshold;
-      if (!continues && r.score < threshold) {
+      // A run goes on while the point still scores high or still lies outside its expected range: a
+      // sustained deviation confirms even when its later points are no longer new records.
+      const continues = st.run > 0 && (r.raw >= threshold || value < r.lower || value > r.upper);
+      // A new anomaly also needs the value outside its expected range: a record that is still within
+      // ±3σ of the expectation (a busy fleet has such records every minute) is not worth an alert.
+      const outside = value < r.lower || value > r.upper;
+      if (!continues && (r.score < threshold || !outside)) {
         st.run = 0;
         st.runStart = null;
         continue;

@@ -12,11 +12,13 @@
  * 3. Multi-scale evidence: EWMAs of the standardised residual at several time scales — a lone point,
  *    a short burst, a level shift — so a small sustained change is seen as early as a large spike.
  * 4. Change-point evidence: a two-sided CUSUM of the standardised residual.
- * 5. Self-normalisation: each evidence is compared with its own history (running mean and spread of
- *    that feature), so a series that is always jumpy does not alert all the time; the strongest
- *    normalised evidence becomes the score 1 − exp(−e²/2s²) in [0, 1].
- * 6. Re-alert suppression: after a high score, scores are damped until the evidence exceeds what was
- *    recently seen (a decaying maximum), so one incident is flagged once, at its start.
+ * 4b. Volatility evidence: an EWMA of |standardised residual| (spikes growing denser, noise widening).
+ * 5. Self-normalisation: each evidence is divided by its own decaying running maximum, so a series
+ *    that is always jumpy does not alert all the time and a quiet one is flagged as soon as it moves;
+ *    the strongest normalised evidence e becomes the score 1 − exp(−(e − 1)/s) in [0, 1].
+ * 6. Re-alert suppression: a score not above the recent maximum score is damped, and after an
+ *    alert-level score a hold damps what follows unless it is a clearly stronger event, so one
+ *    incident is flagged once, at its start.
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
@@ -32,65 +34,75 @@ export interface DetectorSettings {
   scaleAlpha: number;
   /** Residuals are clipped at this many scales before they update the baseline. */
   huberK: number;
-  /** Weights (alpha) of the multi-scale EWMAs of the standardised residual. */
+  /** Weights (alpha) of the multi-scale EWMAs of the standardised residual (at most 4). */
   scaleAlphas: readonly number[];
-  /** Weight of a new value in each feature's own running mean and spread (self-normalisation). */
-  featureAlpha: number;
-  /** Self-normalisation: each feature is measured against this running quantile of its history. */
-  featureQuantile: number;
-  /** Evidence counts only beyond this many of its Gaussian-noise sizes (see `floorOf`). */
-  evidenceFloor: number;
-  /** Step of the running quantile, relative to the feature's mean. */
-  quantileStep: number;
   /** CUSUM allowance in scales. */
   cusumK: number;
-  /** Score = 1 − exp(−e² / (2·scoreScale²)) of the strongest normalised evidence e. */
+  /** Weight of a new point in the volatility EWMA of |standardised residual|. */
+  volAlpha: number;
+  /** Evidence counts only beyond this many of its Gaussian-noise sizes (see `noiseSize`). */
+  evidenceFloor: number;
+  /** Per-point decay of each feature's running maximum (self-normalisation). */
+  maxDecay: number;
+  /** A series younger than this many points needs evidence beyond its maxima by a youth factor. */
+  recordHorizon: number;
+  /** Internal score = 1 − exp(−(e − 1) / scoreScale) of the strongest normalised evidence e (0 when e ≤ 1). */
   scoreScale: number;
-  /** Per-point decay of the recent maximum score used by re-alert suppression. */
+  /**
+   * The output stretches the internal (suppressed) score s to 1 − (1 − s)^outputPower: monotone, so it
+   * changes no ranking, only where on [0, 1] the alert-worthy scores sit.
+   */
+  outputPower: number;
+  /** Per-point decay of the recent maximum score: a score not above it is damped by (1 − it). */
   suppressDecay: number;
-  /** After a score ≥ holdLevel, the next holdPoints scores are multiplied by holdFactor. */
+  /** After a score ≥ holdLevel, the next holdPoints scores are multiplied by holdFactor… */
   holdLevel: number;
   holdPoints: number;
   holdFactor: number;
+  /** …unless 1 − score falls below holdEscape × (1 − the score that started the hold): a stronger event. */
+  holdEscape: number;
   /** Scale floor relative to |level|. */
   minRelativeScale: number;
   useSeasonal: boolean;
   useMultiScale: boolean;
   useChangePoint: boolean;
-  useSelfNormalise: boolean;
-  /** Volatility evidence: an EWMA (volAlpha) of |standardised residual|, e.g. spikes growing denser. */
+  /** Volatility evidence: spikes growing denser, noise growing wider. */
   useVolatility: boolean;
-  volAlpha: number;
   /** Step evidence: the standardised first difference. */
   useDifference: boolean;
+  useSelfNormalise: boolean;
   useSuppression: boolean;
 }
 
-/** The one global configuration. */
+/**
+ * The one global configuration. `outputPower` puts the corpus-optimal NAB threshold near the engine's
+ * alert threshold (0.6), so the product alerts where the benchmark says it should.
+ */
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.freeze({
   warmupPoints: 30,
-  levelAlpha: 0.003,
+  levelAlpha: 0.03,
   scaleAlpha: 0.003,
   huberK: 3,
   scaleAlphas: Object.freeze([0.25, 0.05]),
-  featureAlpha: 0.005,
-  featureQuantile: 0.99,
-  quantileStep: 0.5,
-  evidenceFloor: 2,
   cusumK: 0.5,
+  volAlpha: 0.05,
+  evidenceFloor: 4,
+  maxDecay: 0.99995,
+  recordHorizon: 1000,
   scoreScale: 0.6,
+  outputPower: 30,
   suppressDecay: 0.995,
-  minRelativeScale: 0.001,
-  holdLevel: 0.5,
-  holdPoints: 300,
+  holdLevel: 0.03,
+  holdPoints: 150,
   holdFactor: 0.1,
+  holdEscape: 0.5,
+  minRelativeScale: 0.001,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
-  useSelfNormalise: true,
-  useVolatility: false,
-  volAlpha: 0.05,
+  useVolatility: true,
   useDifference: false,
+  useSelfNormalise: true,
   useSuppression: true,
 });
 
@@ -106,9 +118,8 @@ const H_COUNT = 48;
 const H_DAYS = 72;
 const H_LASTDAY = 96;
 const MS = 120;
-const F_MEAN = MS + MAX_SCALES;
-const F_Q = F_MEAN + FEATURES;
-const STATE_SIZE = F_Q + FEATURES;
+const F_MAX = MS + MAX_SCALES;
+const STATE_SIZE = F_MAX + FEATURES;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
 const WARMUP_SKIP = 5;
 
@@ -136,7 +147,7 @@ export class StreamingDetector {
   private resolution = Infinity;
   /**
    * All array state in one typed array (one allocation per series): hour-of-day level, scale, count,
-   * days seen and last day; the multi-scale EWMAs; each feature's running mean and quantile.
+   * days seen and last day; the multi-scale EWMAs; each feature's running maximum.
    */
   private readonly st = new Float64Array(STATE_SIZE).fill(-1, H_LASTDAY, H_LASTDAY + 24);
   private cusumUp = 0;
@@ -146,6 +157,7 @@ export class StreamingDetector {
   private recentMax = 0;
   private holdLeft = 0;
   private holdPeak = 0;
+  private youth = 1;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {}
 
@@ -185,14 +197,17 @@ export class StreamingDetector {
     this.lower = expected - 3 * MAD_TO_SIGMA * sc;
     this.upper = expected + 3 * MAD_TO_SIGMA * sc;
 
-    // Evidence: each feature's value now, normalised by its own history when self-normalising.
+    // A young series has seen few points, so its running maxima are low and new records are frequent
+    // (about 1 in n for noise): raise the bar by the ratio of the extreme of `recordHorizon` Gaussian
+    // points to the extreme of n, √(ln H / ln n), until n reaches H.
+    this.youth = this.n < s.recordHorizon ? Math.sqrt(Math.log(s.recordHorizon) / Math.log(Math.max(this.n, 3))) : 1;
+    // Evidence: each feature's value now, relative to its own history when self-normalising.
     const zc = Math.max(-20, Math.min(20, z));
     let e = this.feature(MAX_SCALES, Math.abs(zc));
     if (s.useMultiScale) {
       const k = Math.min(MAX_SCALES, s.scaleAlphas.length);
       for (let i = 0; i < k; i++) {
-        const a = s.scaleAlphas[i];
-        this.st[MS + i] += a * (zc - this.st[MS + i]);
+        this.st[MS + i] += s.scaleAlphas[i] * (zc - this.st[MS + i]);
         const f = this.feature(i, Math.abs(this.st[MS + i]));
         if (f > e) e = f;
       }
@@ -212,18 +227,19 @@ export class StreamingDetector {
       const dz = Math.max(-20, Math.min(20, (value - this.prev) / Math.max(this.diffScale, floor)));
       const f = this.feature(MAX_SCALES + 3, Math.abs(dz));
       if (f > e) e = f;
-      this.diffScale += (this.n < s.warmupPoints ? 1 / this.n : s.scaleAlpha) * (Math.min(Math.abs(value - this.prev), s.huberK * Math.max(this.diffScale, floor)) - this.diffScale);
+      const alpha = this.n < s.warmupPoints ? 1 / this.n : s.scaleAlpha;
+      this.diffScale += alpha * (Math.min(Math.abs(value - this.prev), s.huberK * Math.max(this.diffScale, floor)) - this.diffScale);
     }
     const warm = this.n >= s.warmupPoints;
     let raw = warm && e > 1 ? 1 - Math.exp(-(e - 1) / s.scoreScale) : 0;
-    this.raw = raw;
+    this.raw = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
     if (s.useSuppression) {
       const m = this.recentMax;
       this.recentMax = Math.max(m * s.suppressDecay, raw);
       if (raw <= m) raw *= 1 - m;
       // A hold damps what follows an alert-level score, unless the evidence is stronger than what
       // started the hold: then it is a new event and starts its own hold.
-      if (this.holdLeft > 0 && raw <= this.holdPeak) {
+      if (this.holdLeft > 0 && 1 - raw >= (1 - this.holdPeak) * s.holdEscape) {
         this.holdLeft--;
         raw *= s.holdFactor;
       } else if (raw >= s.holdLevel) {
@@ -244,39 +260,30 @@ export class StreamingDetector {
     if (step > 0 && step < this.resolution) this.resolution = step;
     this.prev = value;
     this.n++;
-    return raw;
+    return raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
   }
 
   /**
-   * A feature value relative to its own running high quantile (then learned): 1 means "as high as the
-   * top `featureQuantile` share of its history". The quantile is tracked by stochastic approximation
-   * with a step proportional to the feature's mean, so it needs no buffer and adapts to any scale; a
-   * series that is always spiky learns a high quantile and stops alerting on its ordinary spikes.
+   * A feature value relative to its own decaying running maximum (then learned): above 1 means "more
+   * than anything this feature showed for a long while". No buffer, any scale; a series that is always
+   * spiky has a high maximum and stops alerting on its ordinary spikes, while a quiet one that moves
+   * is flagged at once. The maximum starts at the warm-up's largest value (conservative) and decays.
    */
   private feature(i: number, v: number): number {
     const s = this.s;
-    if (!s.useSelfNormalise) return i >= MAX_SCALES + 1 ? v / 5 : i < MAX_SCALES ? v / Math.sqrt(s.scaleAlphas[i] / (2 - s.scaleAlphas[i])) / MAD_TO_SIGMA / 3 : v / MAD_TO_SIGMA / 3;
-    const q = this.st[F_Q + i];
-    const mean = this.st[F_MEAN + i];
-    // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
-    // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
-    const out = v / Math.max(q, s.evidenceFloor * this.floorOf(i));
+    if (!s.useSelfNormalise) return v / (1.5 * s.evidenceFloor * this.noiseSize(i));
     // The first points see a scale estimated from almost nothing; their features teach nothing.
     if (this.n < WARMUP_SKIP) return 0;
-    if (this.n < s.warmupPoints) {
-      // Start the quantile at the warm-up's maximum: conservative, and it decays to the true quantile.
-      this.st[F_MEAN + i] += (v - mean) / (this.n - WARMUP_SKIP + 1);
-      if (v > q) this.st[F_Q + i] = v;
-    } else {
-      this.st[F_MEAN + i] += s.featureAlpha * (v - mean);
-      const step = s.quantileStep * Math.max(mean, 1e-9);
-      this.st[F_Q + i] = Math.max(1e-9, q + (v > q ? step * s.featureQuantile : -step * (1 - s.featureQuantile)));
-    }
+    const m = this.st[F_MAX + i];
+    // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
+    // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
+    const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
+    this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * s.maxDecay, v);
     return out;
   }
 
   /** A feature's size under Gaussian noise of unit scale: what `evidenceFloor` multiplies. */
-  private floorOf(i: number): number {
+  private noiseSize(i: number): number {
     if (i < MAX_SCALES) {
       const a = this.s.scaleAlphas[i];
       return Math.sqrt(a / (2 - a)) * MAD_TO_SIGMA;
