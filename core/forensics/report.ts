@@ -37,8 +37,14 @@ export interface ReportData {
 const MARGIN_MS = 15 * 60_000;
 const MAX_TIMELINE = 400;
 
+/**
+ * Reads the audit trail (the automation's hash-chained log) for a report: entries in [from, to] and
+ * entries naming one of the incidents. Rows are shown as they come.
+ */
+export type AuditSource = (q: { from: number; to: number; incidentIds: string[] }) => Record<string, unknown>[];
+
 /** Gathers a report's data. Throws (field `incidentId`, 404) for an unknown incident. */
-export async function gatherReport(storage: Storage, scope: ReportScope, now = Date.now()): Promise<ReportData> {
+export async function gatherReport(storage: Storage, scope: ReportScope, now = Date.now(), auditSource?: AuditSource): Promise<ReportData> {
   let incidents: IncidentDetail[];
   let from: number;
   let to: number;
@@ -85,7 +91,9 @@ export async function gatherReport(storage: Storage, scope: ReportScope, now = D
   ).flat();
   const title =
     'incidentId' in scope ? `Evidence report: ${incidents[0].title}` : `Evidence report: ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`;
-  return { title, generatedAt: now, from, to, incidents, timeline, topology, charts, audit: await auditRows(storage, from, to) };
+  const trail = auditSource?.({ from, to, incidentIds: incidents.map((i) => i.id) }) ?? [];
+  const audit = [...(trail.length ? [{ table: 'audit trail', rows: trail }] : []), ...(await auditRows(storage, from, to))];
+  return { title, generatedAt: now, from, to, incidents, timeline, topology, charts, audit };
 }
 
 async function alertsInRange(storage: Storage, from: number, to: number) {
@@ -373,10 +381,15 @@ export async function writeBundle(storage: Storage, scope: ReportScope, now = Da
 }
 
 /** Writes the HTML and PDF of a report into `DATA_DIR/exports/`; returns their paths. */
-export async function writeReportFiles(storage: Storage, scope: ReportScope, now = Date.now()): Promise<{ html: string; pdf: string; data: ReportData }> {
+export async function writeReportFiles(
+  storage: Storage,
+  scope: ReportScope,
+  now = Date.now(),
+  auditSource?: AuditSource,
+): Promise<{ html: string; pdf: string; data: ReportData }> {
   const dataDir = storage.dataDir;
   if (dataDir === null) throw new Error('reports need a data directory on disk');
-  const data = await gatherReport(storage, scope, now);
+  const data = await gatherReport(storage, scope, now, auditSource);
   const dir = path.join(dataDir, 'exports');
   await mkdir(dir, { recursive: true });
   const base = path.join(dir, `report-${stamp(now)}`);

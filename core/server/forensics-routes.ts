@@ -256,7 +256,16 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
   const exportsDir = path.join(opts.dataDir, 'exports');
   router.add('POST', '/api/reports', async (ctx) => {
     const scope = parse(ReportRequest, await ctx.json());
-    const r = await writeReportFiles(storage, scope);
+    const r = await writeReportFiles(storage, scope, Date.now(), ({ from, to, incidentIds }) => {
+      const trail = engine.automation?.audit;
+      if (!trail) return [];
+      // Entries of the range, and any entry naming one of the incidents (approvals may come later).
+      const seen = new Map<number, Record<string, unknown>>();
+      for (const e of [...trail.search({ from, to, limit: 500 }), ...incidentIds.flatMap((id) => trail.search({ text: id, limit: 200 }))]) {
+        seen.set(e.seq, { seq: e.seq, time: new Date(e.time).toISOString(), actor: e.actor, action: e.action, subject: e.subject, details: e.details });
+      }
+      return [...seen.values()].sort((a, b) => (a.seq as number) - (b.seq as number));
+    });
     return { html: `/api/reports/${path.basename(r.html)}`, pdf: `/api/reports/${path.basename(r.pdf)}`, incidents: r.data.incidents.length };
   });
   router.add('GET', '/api/reports/:file', async ({ params, res }) => {
