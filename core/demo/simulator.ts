@@ -189,6 +189,21 @@ interface AlertWindow {
   description: string;
   from: number;
   to: number;
+  /** Ground truth: the fault this alert belongs to, or the background episode (`noise|slot|j`). */
+  owner?: string;
+}
+
+/** Ground truth of one alert window: which fault (or background episode) made it fire. */
+export interface AlertTruth {
+  fingerprint: string;
+  entity: string;
+  /** Firing in [from, to), event time. */
+  from: number;
+  to: number;
+  /** The fault's id, or null for background noise. */
+  faultId: string | null;
+  /** Fault id, or the background episode (a flapping alert's on-periods are one episode). */
+  group: string;
 }
 
 interface FaultPlan {
@@ -322,6 +337,25 @@ export class DemoSimulator {
       if (at >= toMs) break;
       const kind = FAULT_KINDS[this.cycle++ % FAULT_KINDS.length];
       out.push(this.inject(at, { kind }, true));
+    }
+    return out;
+  }
+
+  /**
+   * Ground truth of the alert windows overlapping [fromMs, toMs): every injected fault's alerts and
+   * the background noise, each with the fault (or noise episode) it belongs to. For evaluations.
+   */
+  alertTruth(fromMs: number, toMs: number): AlertTruth[] {
+    const out: AlertTruth[] = [];
+    for (const p of this.plans) {
+      for (const w of p.alerts) {
+        if (w.to <= fromMs || w.from >= toMs) continue;
+        out.push({ fingerprint: w.fingerprint, entity: w.entity, from: w.from, to: w.to, faultId: p.fault.id, group: p.fault.id });
+      }
+    }
+    for (const w of this.noiseWindows(fromMs - NOISE_MAX_MS, toMs)) {
+      if (w.to <= fromMs || w.from >= toMs) continue;
+      out.push({ fingerprint: w.fingerprint, entity: w.entity, from: w.from, to: w.to, faultId: null, group: w.owner ?? w.fingerprint });
     }
     return out;
   }
@@ -677,6 +711,7 @@ export class DemoSimulator {
         const duration = (2 + Math.floor(unitAt(this.seed, 0x405, k, j) * 19)) * MINUTE;
         const flapping = unitAt(this.seed, 0x406, k, j) < 0.3;
         const base = {
+          owner: `noise|${k}|${j}`,
           fingerprint: `noise|${rule.rule}|${node.id}`,
           entity: node.id,
           rule: rule.rule,
