@@ -221,4 +221,101 @@ describe('Correlator', () => {
     assert.equal(c.windowMs, 5 * MIN);
     assert.equal(c.maxHops, 2);
   });
+
+  test('overlapping failures that start minutes apart stay two incidents', () => {
+    // orders-db fails, and 4 minutes later (its incident still open) checkout's host-level failure
+    // starts on a service related to it: v1 merged them into one.
+    const first = dbFailure(T0);
+    const second = [
+      alert({ time: T0 + 4 * MIN, entity: 'database:payments-db-eu', title: 'replication broken', severity: 'critical' }),
+      alert({ time: T0 + 4 * MIN + 20 * SEC, entity: 'service:payments-eu', title: 'error rate high' }),
+    ];
+    const { incidents } = run([{ topology: estate() }, { alerts: [...first, ...second] }]);
+    const all = live(incidents).sort((a, b) => a.openedAt - b.openedAt);
+    assert.equal(all.length, 2, all.map((i) => i.title).join('; '));
+    assert.equal(all[0].rootCauses[0].entity, 'database:orders-db-eu');
+    assert.ok(all[1].entities.includes('database:payments-db-eu'));
+  });
+
+  test('an alert storm of one rule across 300 unknown hosts is one incident, and repeats do not re-emit it each batch', () => {
+    const alerts: AlertRecord[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (let h = 0; h < 300; h++) {
+        alerts.push(alert({ time: T0 + round * 12 * SEC + h * 10, entity: `host:rack-${h}`, title: `NodeDown on rack-${h}`, fingerprint: `NodeDown|rack-${h}`, severity: 'critical' }));
+      }
+    }
+    const c = new Correlator(cfg);
+    const events: IncidentEvent[] = [];
+    for (let i = 0; i < alerts.length; i += 100) events.push(...c.ingest({ alerts: alerts.slice(i, i + 100) }));
+    events.push(...c.flush());
+    const incidents = new Map<string, IncidentDetail>();
+    for (const e of events) incidents.set(e.incident.id, e.incident);
+    const all = live(incidents);
+    assert.equal(all.length, 1, `${all.length} incidents`);
+    assert.equal(all[0].members.length, 300);
+    assert.equal(c.counters().alertsReceived, 1500);
+    // 15 batches, about 5 minutes of event time: far fewer updates than batches × repeats.
+    assert.ok(events.filter((e) => e.incident.id === all[0].id).length <= 20);
+  });
+
+  test('the same rule on a few unrelated hosts is not a storm', () => {
+    const alerts = [0, 1, 2].map((h) => alert({ time: T0 + h * SEC, entity: `host:solo-${h}`, title: `High CPU usage on solo-${h}`, severity: 'warning' }));
+    const { incidents } = run([{ alerts }]);
+    assert.equal(live(incidents).length, 3);
+  });
+
+  test('templates that finished together before are joined by co-occurrence; an operator split stops it', () => {
+    const pair = (t: number, i: number) => [
+      alert({ time: t, entity: `host:batch-${i}`, title: `Backup job failed on batch-${i}`, severity: 'major' }),
+      alert({ time: t + 20 * SEC, entity: `host:store-${i}`, title: `Object store 5xx on store-${i}`, severity: 'major' }),
+    ];
+    const history = (c: Correlator) => {
+      for (let i = 0; i < 3; i++) {
+        // Learned from operator merges: unrelated hosts, no topology between them.
+        c.cooccurrence.decide('backup job failed on <*>', 'object store <*>xx on <*>', 'merge');
+      }
+    };
+    const c1 = new Correlator(cfg);
+    history(c1);
+    assert.equal(live(run([{ alerts: pair(T0, 9) }], c1).incidents).length, 1);
+    const c2 = new Correlator(cfg);
+    assert.equal(live(run([{ alerts: pair(T0, 9) }], c2).incidents).length, 2);
+    // Learned from history without any decision: three finished incidents holding both templates.
+    const c3 = new Correlator(cfg);
+    c3.cooccurrence.learnIncident(['backup job failed on <*>', 'object store <*>xx on <*>']);
+    c3.cooccurrence.learnIncident(['backup job failed on <*>', 'object store <*>xx on <*>']);
+    c3.cooccurrence.learnIncident(['backup job failed on <*>', 'object store <*>xx on <*>']);
+    assert.equal(live(run([{ alerts: pair(T0, 9) }], c3).incidents).length, 1);
+    c3.cooccurrence.decide('backup job failed on <*>', 'object store <*>xx on <*>', 'split');
+    assert.equal(live(run([{ alerts: pair(T0 + 60 * MIN, 8) }], c3).incidents).length, 2);
+  });
+
+  test('operator merge and split change open incidents and are learned', () => {
+    const c = new Correlator(cfg);
+    const a = alert({ time: T0, entity: 'host:alpha-1', title: 'Backup job failed on alpha-1', severity: 'major' });
+    const b = alert({ time: T0 + 10 * SEC, entity: 'host:beta-1', title: 'Object store 5xx on beta-1', severity: 'major' });
+    const first = run([{ alerts: [a, b] }], c);
+    const [i1, i2] = live(first.incidents).sort((x, y) => x.openedAt - y.openedAt);
+    assert.ok(i1 && i2);
+    const merged = c.applyFeedback([{ action: 'merge', target: i1.id, others: [i2.id], pairs: [['backup job failed on <*>', 'object store <*>xx on <*>']] }]);
+    assert.deepEqual(merged.applied.sort(), [i1.id, i2.id].sort());
+    const after = new Map(merged.events.map((e) => [e.incident.id, e.incident]));
+    assert.equal(after.get(i1.id)!.members.length, 2);
+    assert.equal(after.get(i2.id)!.title, `Merged into ${i1.id}`);
+    // Learned: the same two kinds of alert on other hosts now land in one incident.
+    const later = run([{ alerts: [
+      alert({ time: T0 + 30 * MIN, entity: 'host:alpha-2', title: 'Backup job failed on alpha-2', severity: 'major' }),
+      alert({ time: T0 + 30 * MIN + 5 * SEC, entity: 'host:beta-2', title: 'Object store 5xx on beta-2', severity: 'major' }),
+    ] }], c);
+    const latest = live(later.incidents).filter((i) => i.openedAt >= T0 + 30 * MIN);
+    assert.equal(latest.length, 1);
+    const split = c.applyFeedback([{ action: 'split', incident: latest[0].id, memberIds: [latest[0].members[1].id], newId: `${latest[0].id}-split-1`, pairs: [['backup job failed on <*>', 'object store <*>xx on <*>']] }]);
+    const parts = new Map(split.events.map((e) => [e.incident.id, e.incident]));
+    assert.equal(parts.get(latest[0].id)!.members.length, 1);
+    assert.equal(parts.get(`${latest[0].id}-split-1`)!.members.length, 1);
+    assert.equal(parts.get(`${latest[0].id}-split-1`)!.status, 'open');
+    // A split incident resolves on its own alerts.
+    const resolved = run([{ alerts: [alert({ time: T0 + 35 * MIN, entity: 'host:beta-2', title: 'Object store 5xx on beta-2', status: 'resolved' })] }], c);
+    assert.equal(resolved.incidents.get(`${latest[0].id}-split-1`)?.status, 'resolved');
+  });
 });

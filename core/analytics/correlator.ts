@@ -21,6 +21,8 @@ import type { AnalyticsConfig } from './config.ts';
 import { hashId } from './hash.ts';
 import { NoiseFilter } from './noise.ts';
 import { rankRootCauses } from './rca.ts';
+import type { IncidentSignature } from './similarity.ts';
+import { CooccurrenceModel, incidentSimilarity, titleTemplate } from './similarity.ts';
 import { TopologyGraph } from './topology.ts';
 
 /** One incident lifecycle event with the incident's full snapshot. */
@@ -38,6 +40,15 @@ export interface CorrelatorInput {
   /** Latest event time of the batch these came with (e.g. of its metric points). */
   watermark?: number | null;
 }
+
+/**
+ * An operator's decision about incidents, for the correlator: apply it to the incidents it holds open
+ * and learn the template pairs (which kinds of signal belong together, or apart).
+ */
+export type FeedbackDecision =
+  | { action: 'merge'; target: string; others: string[]; pairs: [string, string][] }
+  | { action: 'split'; incident: string; memberIds: string[]; newId: string; pairs: [string, string][] }
+  | { action: 'learn'; decision: 'merge' | 'split'; pairs: [string, string][] };
 
 /** Counters of the correlator since it started. */
 export interface CorrelatorCounters {
@@ -78,7 +89,49 @@ interface OpenIncident {
   firing: Set<string>;
   alertMembers: number;
   anomalies: Anomaly[];
+  /** Signal templates of its members with their counts (see titleTemplate). */
+  templates: Map<string, number>;
 }
+
+/** A recent signal of one template, for storm detection. */
+interface TemplateSighting {
+  time: number;
+  entity: EntityId;
+  incident: string;
+}
+
+/**
+ * Correlation v2 settings. Product decisions, the same for every estate (no per-dataset tuning).
+ * - Affinity of a signal to an incident through a related entity: 1 / (1 + hops / 2) × exp(−Δt / τ),
+ *   Δt since that entity's last signal; the signal joins the incident with the highest affinity.
+ * - A signal joins through an entity it depends on (it is that failure's symptom) whenever that entity
+ *   is active; through an entity that depends on it, or a sibling, only within ONSET_SPREAD_MS of the
+ *   incident's opening: later, it is more likely a new failure below, overlapping the first.
+ * - Two incidents a signal relates to are merged only when they opened within MERGE_WINDOW_MS of
+ *   each other (one failure seen from two sides at once); otherwise they are overlapping failures and
+ *   stay apart.
+ * - Storm: a signal whose template fired on at least STORM_MIN_ENTITIES − 1 other entities within
+ *   STORM_WINDOW_MS joins their incident, topology or not (a core switch taking 2,000 hosts down is
+ *   one incident, not 2,000).
+ * - Co-occurrence: a signal with no topological match joins an incident active within COOC_WINDOW_MS
+ *   whose templates go with its own (learned from finished incidents and operator merges) at
+ *   affinity ≥ COOC_MIN.
+ */
+const AFFINITY_TAU_MS = 5 * 60_000;
+const ONSET_SPREAD_MS = 3 * 60_000;
+const MERGE_WINDOW_MS = 2 * 60_000;
+const STORM_WINDOW_MS = 2 * 60_000;
+const STORM_MIN_ENTITIES = 5;
+const COOC_WINDOW_MS = 2 * 60_000;
+const COOC_MIN = 0.5;
+/** Finished incidents remembered for "similar past incidents" in RCA. */
+const HISTORY_SIZE = 500;
+/** Incidents with more entities than this (storms) are not compared with history: costly, and unlike. */
+const HISTORY_MAX_ENTITIES = 200;
+/** A past incident this similar or more lends its cause to the ranking. */
+const HISTORY_MIN_SIMILARITY = 0.3;
+/** A repeat of a firing alert re-emits its incident at most this often (event time). */
+const DUPLICATE_REFRESH_MS = 60_000;
 
 /** Noise reduction + correlation + RCA over event time. Not thread-safe; one per correlator worker. */
 export class Correlator {
@@ -94,6 +147,13 @@ export class Correlator {
   private clock = -Infinity;
   private opened = 0;
   private readonly detectionDelays = new Map<string, number>();
+  /** Template co-occurrence from finished incidents and operator decisions. */
+  readonly cooccurrence = new CooccurrenceModel();
+  private readonly sightings = new Map<string, TemplateSighting[]>();
+  /** Finished incidents with their top cause, newest last, at most HISTORY_SIZE. */
+  private readonly history: { id: string; resolvedAt: number; signature: IncidentSignature; cause: EntityId }[] = [];
+  /** Where a merged incident's signals went, so storm sightings follow merges. */
+  private readonly mergedInto = new Map<string, string>();
   /** Incidents touched in the current step, in first-touch order, with whether they opened in it. */
   private dirty = new Map<string, { incident: OpenIncident; openedNow: boolean }>();
 
@@ -156,6 +216,85 @@ export class Correlator {
     return this.step(Infinity, this.wm);
   }
 
+  /**
+   * Applies operator decisions: learns their template pairs (a merge says these kinds of signal belong
+   * together, a split that they do not), then merges or splits the incidents it holds open. Returns
+   * the resulting incident events and the ids of the incidents it changed; incidents it does not hold
+   * (already resolved) are the caller's to change in storage.
+   */
+  applyFeedback(decisions: FeedbackDecision[]): { events: IncidentEvent[]; applied: string[] } {
+    const applied = new Set<string>();
+    for (const d of decisions) {
+      const kind = d.action === 'learn' ? d.decision : d.action;
+      for (const [a, b] of d.pairs) this.cooccurrence.decide(a, b, kind);
+      if (d.action === 'merge') {
+        const into = this.open.get(this.currentId(d.target));
+        if (!into) continue;
+        for (const o of d.others) {
+          const other = this.open.get(this.currentId(o));
+          if (!other || other === into) continue;
+          this.merge(into, other, Math.max(into.updatedAt, other.updatedAt));
+          applied.add(into.id).add(other.id);
+        }
+      } else if (d.action === 'split') {
+        const inc = this.open.get(this.currentId(d.incident));
+        if (!inc || this.open.has(d.newId) || this.everOpened.has(d.newId)) continue;
+        const ids = new Set(d.memberIds);
+        const moved = inc.members.filter((m) => ids.has(m.id));
+        if (moved.length === 0 || moved.length === inc.members.length) continue;
+        this.splitOff(inc, moved, d.newId);
+        applied.add(inc.id).add(d.newId);
+      }
+    }
+    return { events: this.emit(), applied: [...applied] };
+  }
+
+  /** Moves `moved` members of `inc` into a new open incident `newId`; both are rebuilt from their members. */
+  private splitOff(inc: OpenIncident, moved: IncidentMember[], newId: string): void {
+    const movedSet = new Set(moved);
+    const firing = inc.firing;
+    const anomalies = inc.anomalies;
+    const part = this.newIncident(newId, Math.min(...moved.map((m) => m.time)));
+    this.detectionDelays.set(newId, this.cfg.allowedLatenessMs);
+    this.opened++;
+    this.touch(part, true);
+    this.rebuild(inc, inc.members.filter((m) => !movedSet.has(m)), firing, anomalies);
+    this.rebuild(part, moved, firing, anomalies);
+  }
+
+  /** Recomputes an incident's derived state from its members (after a split). */
+  private rebuild(inc: OpenIncident, members: IncidentMember[], firing: Set<string>, anomalies: Anomaly[]): void {
+    for (const e of inc.entities) this.entityIndex.get(e)?.delete(inc.id);
+    const fresh = this.newIncident(inc.id, inc.openedAt);
+    const anomalyById = new Map(anomalies.map((a) => [a.id, a]));
+    Object.assign(inc, { ...fresh, openedAt: inc.openedAt, updatedAt: inc.updatedAt });
+    this.open.set(inc.id, inc);
+    for (const m of members) {
+      inc.members.push(m);
+      const an = m.kind === 'anomaly' ? anomalyById.get(m.id) : undefined;
+      inc.templates.set(memberTemplate(m, an), (inc.templates.get(memberTemplate(m, an)) ?? 0) + 1);
+      if (!inc.entitySet.has(m.entity)) {
+        inc.entitySet.add(m.entity);
+        inc.entities.push(m.entity);
+        let ids = this.entityIndex.get(m.entity);
+        if (!ids) this.entityIndex.set(m.entity, (ids = new Set()));
+        ids.add(inc.id);
+      }
+      if (entityKind(m.entity) === 'service') inc.services.add(entityName(m.entity));
+      if (m.severity && severityRank(m.severity) < severityRank(inc.severity)) inc.severity = m.severity;
+      inc.lastSignalAt = Math.max(inc.lastSignalAt, m.time);
+      inc.entityLast.set(m.entity, Math.max(inc.entityLast.get(m.entity) ?? -Infinity, m.time));
+      if (m.kind === 'alert') {
+        inc.alertMembers++;
+        if (firing.has(m.fingerprint)) {
+          inc.firing.add(m.fingerprint);
+          this.fingerprintIncident.set(m.fingerprint, inc.id);
+        }
+      } else if (an) inc.anomalies.push(an);
+    }
+    this.touch(inc, false);
+  }
+
   private step(signalFrontier: number, timerFrontier: number): IncidentEvent[] {
     this.buffer.sort((a, b) => a.time - b.time || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     let n = 0;
@@ -210,8 +349,13 @@ export class Correlator {
         // A repeat says the alert is still firing, not that something new happened: it refreshes the
         // incident but does not keep its entity "active", or a long-standing warning would pull every
         // later nearby failure into its incident.
-        inc.updatedAt = Math.max(inc.updatedAt, alert.time);
-        this.touch(inc, false);
+        // In a storm thousands of repeats arrive per minute: re-emitting (and re-storing) every
+        // incident for each would stall the engine, and a refresh a minute says the same. Decided
+        // on event time alone, so the result does not depend on batching.
+        if (alert.time - inc.updatedAt >= DUPLICATE_REFRESH_MS) {
+          inc.updatedAt = alert.time;
+          this.touch(inc, false);
+        }
       }
     } else if (v.action === 'resolved') {
       this.resolveFingerprint(alert.fingerprint, alert.time);
@@ -247,36 +391,53 @@ export class Correlator {
   }
 
   private addSignal(member: IncidentMember, alert: AlertRecord | null, anomaly?: Anomaly): void {
-    const near = this.graph.related(member.entity, this.cfg.maxHops);
-    const matches: OpenIncident[] = [];
+    const template = memberTemplate(member, anomaly);
+    const near = this.graph.relatedDistances(member.entity, this.cfg.maxHops);
+    // What this entity depends on: when one of those is already failing, this signal is its symptom.
+    const below = this.graph.downstream(member.entity, this.cfg.maxHops);
+    const matches: { inc: OpenIncident; affinity: number }[] = [];
     const seenMatch = new Set<string>();
-    for (const e of near) {
+    for (const e of near.keys()) {
       for (const id of this.entityIndex.get(e) ?? []) {
         const inc = this.open.get(id);
         if (!inc || seenMatch.has(id)) continue;
         if (inc.openedAt - member.time > this.cfg.windowMs) continue;
         // Through an incident entity near this one that was itself active within the window: a part of
         // an incident that went quiet long ago does not pull in new signals.
-        let active = false;
+        let affinity = 0;
         for (const [ent, last] of inc.entityLast) {
-          if (near.has(ent) && member.time - last <= this.cfg.windowMs) {
-            active = true;
-            break;
-          }
+          const hops = near.get(ent);
+          const dt = member.time - last;
+          if (hops === undefined || dt > this.cfg.windowMs) continue;
+          // A signal below (or beside) what already fails is a symptom of the same failure only while
+          // that failure is still unfolding; minutes later it is a new failure that overlaps it.
+          if (ent !== member.entity && !below.has(ent) && member.time - inc.openedAt > ONSET_SPREAD_MS) continue;
+          affinity = Math.max(affinity, (1 / (1 + hops / 2)) * Math.exp(-Math.max(0, dt) / AFFINITY_TAU_MS));
         }
-        if (!active) continue;
+        if (affinity <= 0 || this.splitApart(inc, template)) continue;
         seenMatch.add(id);
-        matches.push(inc);
+        matches.push({ inc, affinity });
       }
     }
-    matches.sort((a, b) => a.openedAt - b.openedAt || (a.id < b.id ? -1 : 1));
-    let inc = matches[0];
-    if (!inc) {
-      inc = this.openIncident(member);
-    } else {
-      for (const other of matches.slice(1)) this.merge(inc, other, member.time);
+    matches.sort((a, b) => b.affinity - a.affinity || a.inc.openedAt - b.inc.openedAt || (a.inc.id < b.inc.id ? -1 : 1));
+    let inc: OpenIncident | undefined = matches[0]?.inc;
+    if (inc) {
+      // Incidents that opened together are one failure seen from two sides; ones that did not are
+      // overlapping failures and stay apart.
+      const target = inc;
+      const together = matches.slice(1).filter((m) => Math.abs(m.inc.openedAt - target.openedAt) <= MERGE_WINDOW_MS);
+      together.sort((a, b) => a.inc.openedAt - b.inc.openedAt || (a.inc.id < b.inc.id ? -1 : 1));
+      if (together.length > 0 && (together[0].inc.openedAt < inc.openedAt || (together[0].inc.openedAt === inc.openedAt && together[0].inc.id < inc.id))) {
+        const first = together.shift()!.inc;
+        together.push({ inc, affinity: 0 });
+        inc = first;
+      }
+      for (const m of together) this.merge(inc, m.inc, member.time);
     }
+    inc ??= this.stormIncident(member, template) ?? this.cooccurringIncident(member, template) ?? this.openIncident(member);
     inc.members.push(member);
+    inc.templates.set(template, (inc.templates.get(template) ?? 0) + 1);
+    this.sight(template, member, inc.id);
     if (!inc.entitySet.has(member.entity)) {
       inc.entitySet.add(member.entity);
       inc.entities.push(member.entity);
@@ -299,16 +460,95 @@ export class Correlator {
     this.touch(inc, false);
   }
 
+  /** Whether an operator split this template away from every template of `inc`. */
+  private splitApart(inc: OpenIncident, template: string): boolean {
+    let split = false;
+    for (const t of inc.templates.keys()) {
+      const d = this.cooccurrence.decision(template, t);
+      if (d === 'merge' || (d === undefined && t === template)) return false;
+      if (d === 'split') split = true;
+    }
+    return split;
+  }
+
+  /** The open incident of a storm this signal's template is part of, merging the storm's pieces. */
+  private stormIncident(member: IncidentMember, template: string): OpenIncident | undefined {
+    const recent = this.sightings.get(template);
+    if (!recent) return undefined;
+    const entities = new Set<EntityId>();
+    const counts = new Map<string, number>();
+    for (const s of recent) {
+      if (member.time - s.time > STORM_WINDOW_MS || s.entity === member.entity) continue;
+      const id = this.currentId(s.incident);
+      if (!this.open.has(id)) continue;
+      entities.add(s.entity);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    if (entities.size < STORM_MIN_ENTITIES - 1) return undefined;
+    const ranked = [...counts.entries()]
+      .map(([id, n]) => ({ inc: this.open.get(id)!, n }))
+      .sort((a, b) => a.inc.openedAt - b.inc.openedAt || (a.inc.id < b.inc.id ? -1 : 1));
+    const into = ranked[0].inc;
+    // Pieces that are nothing but this storm (the first few alerts opened incidents of their own
+    // before the storm was recognised) fold into it; incidents with other signals keep theirs.
+    for (const { inc } of ranked.slice(1)) {
+      if (inc.templates.size === 1 && inc.templates.has(template)) this.merge(into, inc, member.time);
+    }
+    return into;
+  }
+
+  /** An incident active within COOC_WINDOW_MS whose templates go with this one's, best first. */
+  private cooccurringIncident(member: IncidentMember, template: string): OpenIncident | undefined {
+    if (this.cooccurrence.size === 0) return undefined;
+    let best: OpenIncident | undefined;
+    let bestScore = COOC_MIN;
+    for (const inc of this.open.values()) {
+      if (member.time - inc.lastSignalAt > COOC_WINDOW_MS) continue;
+      for (const t of inc.templates.keys()) {
+        const a = this.cooccurrence.affinity(template, t);
+        if (a > bestScore || (a === bestScore && best && inc.openedAt < best.openedAt)) {
+          best = inc;
+          bestScore = a;
+        }
+      }
+    }
+    return best;
+  }
+
+  private sight(template: string, member: IncidentMember, incident: string): void {
+    let list = this.sightings.get(template);
+    if (!list) this.sightings.set(template, (list = []));
+    list.push({ time: member.time, entity: member.entity, incident });
+    // Bounded: only the storm window matters, and signals arrive in time order.
+    let drop = 0;
+    while (drop < list.length && member.time - list[drop].time > STORM_WINDOW_MS) drop++;
+    if (drop > 0) list.splice(0, drop);
+  }
+
+  private currentId(id: string): string {
+    for (let next = this.mergedInto.get(id); next !== undefined; next = this.mergedInto.get(id)) id = next;
+    return id;
+  }
+
   private openIncident(first: IncidentMember): OpenIncident {
     const base = `inc-${hashId(`${first.fingerprint}@${first.time}`)}`;
     let id = base;
     for (let i = 2; this.everOpened.has(id); i++) id = `${base}-${i}`;
+    const inc = this.newIncident(id, first.time);
+    this.opened++;
+    this.detectionDelays.set(id, this.cfg.allowedLatenessMs);
+    this.touch(inc, true);
+    return inc;
+  }
+
+  /** An empty open incident, registered as open. */
+  private newIncident(id: string, openedAt: number): OpenIncident {
     this.everOpened.add(id);
     const inc: OpenIncident = {
       id,
-      openedAt: first.time,
-      updatedAt: first.time,
-      lastSignalAt: first.time,
+      openedAt,
+      updatedAt: openedAt,
+      lastSignalAt: openedAt,
       resolvedAt: null,
       status: 'open',
       title: null,
@@ -321,11 +561,9 @@ export class Correlator {
       firing: new Set(),
       alertMembers: 0,
       anomalies: [],
+      templates: new Map(),
     };
     this.open.set(id, inc);
-    this.opened++;
-    this.detectionDelays.set(id, this.cfg.allowedLatenessMs);
-    this.touch(inc, true);
     return inc;
   }
 
@@ -351,6 +589,8 @@ export class Correlator {
     }
     into.alertMembers += other.alertMembers;
     for (const a of other.anomalies) into.anomalies.push(a);
+    for (const [t, n] of other.templates) into.templates.set(t, (into.templates.get(t) ?? 0) + n);
+    this.mergedInto.set(other.id, into.id);
     if (severityRank(other.severity) < severityRank(into.severity)) into.severity = other.severity;
     into.lastSignalAt = Math.max(into.lastSignalAt, other.lastSignalAt);
     into.updatedAt = Math.max(into.updatedAt, other.updatedAt, time);
@@ -380,7 +620,40 @@ export class Correlator {
       if (ids && ids.size === 0) this.entityIndex.delete(e);
     }
     for (const fp of inc.firing) this.fingerprintIncident.delete(fp);
+    // What finished together is history the next incidents are compared with; a single-entity
+    // incident says nothing about what goes with what.
+    if (inc.entities.length >= 2) this.cooccurrence.learnIncident(inc.templates.keys());
+    const cause = this.rank(inc)[0]?.entity;
+    if (cause && inc.entities.length <= HISTORY_MAX_ENTITIES) {
+      this.history.push({ id: inc.id, resolvedAt: inc.resolvedAt ?? time, signature: signatureOf(inc), cause });
+      if (this.history.length > HISTORY_SIZE) this.history.shift();
+    }
     this.touch(inc, false);
+  }
+
+  /** Root causes of an open incident, with the causes of similar finished ones as a clue. */
+  private rank(inc: OpenIncident) {
+    let pastCauses: Map<EntityId, { similarity: number; incidentId: string }> | undefined;
+    if (this.history.length > 0 && inc.entities.length <= HISTORY_MAX_ENTITIES) {
+      const sig = signatureOf(inc);
+      pastCauses = new Map();
+      for (const h of this.history) {
+        // Only what had finished before this incident began: its ranking must not depend on when
+        // (in which batch) it is looked at.
+        if (h.resolvedAt > inc.openedAt || !inc.entitySet.has(h.cause)) continue;
+        const sim = incidentSimilarity(sig, h.signature);
+        const prev = pastCauses.get(h.cause);
+        if (sim >= HISTORY_MIN_SIMILARITY && (!prev || sim > prev.similarity)) pastCauses.set(h.cause, { similarity: Math.round(sim * 100) / 100, incidentId: h.id });
+      }
+    }
+    return rankRootCauses({
+      members: inc.members,
+      anomalies: inc.anomalies,
+      topology: this.graph,
+      changes: this.changes,
+      changeLookbackMs: this.cfg.changeLookbackMs,
+      pastCauses,
+    });
   }
 
   private touch(inc: OpenIncident, openedNow: boolean): void {
@@ -411,15 +684,7 @@ export class Correlator {
 
   private snapshot(inc: OpenIncident): IncidentDetail {
     const merged = inc.title !== null;
-    const rootCauses = merged
-      ? []
-      : rankRootCauses({
-          members: inc.members,
-          anomalies: inc.anomalies,
-          topology: this.graph,
-          changes: this.changes,
-          changeLookbackMs: this.cfg.changeLookbackMs,
-        });
+    const rootCauses = merged ? [] : this.rank(inc);
     const alerts = inc.alertMembers;
     const anomalies = inc.members.length - alerts;
     const symptom = alerts > 0 ? count(alerts, 'alert', 'alerts') : count(anomalies, 'anomaly', 'anomalies');
@@ -452,6 +717,20 @@ function alertMember(a: AlertRecord): IncidentMember {
     title: a.title,
     severity: a.severity,
   };
+}
+
+/** What similarity compares: entities, templates and anomalous metrics. */
+function signatureOf(inc: OpenIncident): IncidentSignature {
+  return {
+    entities: new Set(inc.entities),
+    templates: new Set([...inc.templates.keys()].filter((t) => !t.startsWith('anomaly '))),
+    metrics: new Set(inc.anomalies.map((a) => a.metric)),
+  };
+}
+
+/** The template a member is compared by: its title's, or `anomaly <metric>` for an anomaly. */
+function memberTemplate(member: IncidentMember, anomaly?: Anomaly): string {
+  return anomaly ? `anomaly ${anomaly.metric}` : titleTemplate(member.title, member.entity);
 }
 
 function count(n: number, one: string, many: string): string {

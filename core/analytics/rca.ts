@@ -1,7 +1,15 @@
 /**
- * Root-cause ranking v1. Given an incident's members, the topology and recent changes, score the
- * entities that could have caused it. The score is a fixed weighted sum of six clues, each in
- * [0, 1], so scores of different incidents are comparable and never exceed 1:
+ * Root-cause ranking v2. Given an incident's members, the topology, recent changes and the causes of
+ * similar past incidents, score the entities that could have caused it. The score is a fixed weighted
+ * sum of clues, each in [0, 1], so scores of different incidents are comparable and never exceed 1:
+ *
+ * - magnitude (0.15): BARO-style robust change. For every anomaly, |value − expected| in units of the
+ *   expected spread (half the detector's band when the anomaly carries lower/upper, else 5% of the
+ *   expectation); per entity the largest, then discounted when a changed dependency explains it and
+ *   credited for the changed dependents it explains (change-score.ts rankByChange, normalised so the
+ *   strongest own change in the incident is 1). A workload whose hosts changed together carries their
+ *   change;
+ * - history (0.10): similarity of the most similar past incident this entity caused;
  *
  * - onset (0.25): the earliest symptom is most likely the cause (exp decay over 2 min of lag after
  *   the start of the burst: the first time 3 entities began failing within 2 min). A signal up to
@@ -14,7 +22,8 @@
  *   nodes, pods) of one workload failing together point at the workload, e.g. a leaking service
  *   whose hosts' memory climbs with it: it gets their credit and their onset;
  * - change (0.15): a deploy/config/infra/flag change on it within `changeLookbackMs` before onset,
- *   weighted 1 right before and fading towards 0.25 (5 min time constant);
+ *   weighted 1 right before and fading towards 0.25 (5 min time constant); a change on an entity it
+ *   depends on directly (its host, a dependency) at half that;
  * - anomaly (0.10): the largest anomaly score on it;
  * - severity (0.10): its most severe member;
  * - breadth (0.10): how many distinct signals it shows (3 or more: full credit); a lone noise alert
@@ -24,13 +33,15 @@
  *   graph from a failing dependency, but lost traffic points the other way: at whatever is in front
  *   of the entities that stopped receiving requests (a partitioned load balancer). An entity with
  *   such an entity in front of it gets 0.3 of that credit: its own loss is explained from above.
- * The sum is divided by the total weight (1.1).
+ * The sum is divided by the total weight (1.35).
  *
  * Entities without signals of their own (a shared dependency of ≥ 2 affected entities) are candidates
  * too, at 0.7 of their score, since a silent cause is possible but less certain.
  */
 import type { Anomaly, IncidentMember, RootCause, Severity } from '../common/schemas.ts';
 import type { ChangeRecord, EntityId } from '../common/records.ts';
+import type { EntityChange } from './change-score.ts';
+import { rankByChange } from './change-score.ts';
 import { DEFAULT_ANALYTICS_CONFIG } from './config.ts';
 import type { TopologyGraph } from './topology.ts';
 
@@ -44,6 +55,11 @@ export interface RcaInput {
   changes: ChangeRecord[];
   /** How long before the first signal a change still counts (default 30 min). */
   changeLookbackMs?: number;
+  /**
+   * Causes of similar past incidents: entity → similarity in [0, 1] of the most similar past incident
+   * whose cause it was (see core/analytics/similarity.ts). Optional.
+   */
+  pastCauses?: ReadonlyMap<EntityId, { similarity: number; incidentId: string }>;
 }
 
 const W_ONSET = 0.25;
@@ -53,8 +69,14 @@ const W_ANOMALY = 0.1;
 const W_SEVERITY = 0.1;
 const W_BREADTH = 0.1;
 const W_TRAFFIC = 0.1;
+const W_MAGNITUDE = 0.15;
+const W_HISTORY = 0.1;
 /** The weights add up to this; scores are divided by it so they stay in [0, 1]. */
-const W_TOTAL = W_ONSET + W_POSITION + W_CHANGE + W_ANOMALY + W_SEVERITY + W_BREADTH + W_TRAFFIC;
+const W_TOTAL = W_ONSET + W_POSITION + W_CHANGE + W_ANOMALY + W_SEVERITY + W_BREADTH + W_TRAFFIC + W_MAGNITUDE + W_HISTORY;
+/** A change on an entity this one runs on or depends on directly counts at this share. */
+const UNDER_CHANGE_SHARE = 0.5;
+/** Robust change of an anomaly: |value − expected| over this share of |expected| (or its band). */
+const RELATIVE_SPREAD = 0.05;
 /** Metric names that measure traffic arriving at an entity. */
 const TRAFFIC_METRIC = /(^|\.)(request\.rate|requests|throughput|rps)($|\.)/;
 /** Distinct signals (fingerprints) on an entity for full breadth credit. */
@@ -120,6 +142,21 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
       break;
     }
   }
+
+  // BARO-style robust change per entity, from its anomalies: how far the value left its expectation, in
+  // units of the expected spread (the detector's band when it gives one); then the share of it no
+  // changed dependency explains (change-score.ts).
+  const magnitudes = new Map<EntityId, EntityChange>();
+  for (const m of members) {
+    const an = m.kind === 'anomaly' ? anomalyById.get(m.id) : undefined;
+    if (!an) continue;
+    const band = bandOf(an);
+    const spread = Math.max(band ?? 0, RELATIVE_SPREAD * Math.abs(an.expected), 1e-9);
+    const score = Math.abs(an.value - an.expected) / spread;
+    const prev = magnitudes.get(an.entity);
+    if (!prev || score > prev.score) magnitudes.set(an.entity, { entity: an.entity, score, metric: an.metric, value: an.value, median: an.expected, iqr: spread });
+  }
+  const magnitudeRank = new Map(rankByChange(magnitudes, g).map((c) => [c.entity, c]));
 
   // Candidates: affected entities, plus silent shared dependencies of at least two of them.
   const candidates = new Set<EntityId>(affected.keys());
@@ -193,16 +230,17 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
 
     let changeScore = 0;
     const horizon = own ? Math.max(t0, own.onset) : t0;
+    const under = g.dependenciesOf(c);
     for (const ch of input.changes) {
-      if (ch.entity !== c || ch.time > horizon || ch.time < t0 - lookback) continue;
+      if ((ch.entity !== c && !under.has(ch.entity)) || ch.time > horizon || ch.time < t0 - lookback) continue;
       // Full weight right before onset, fading with age: a deploy 2 min before errors is telling, a
-      // routine one 25 min before much less so.
+      // routine one 25 min before much less so. A change under it (its host, a dependency) counts less.
       const age = Math.max(0, t0 - ch.time);
-      const s = 0.25 + 0.75 * Math.exp(-age / CHANGE_TAU_MS);
+      const s = (0.25 + 0.75 * Math.exp(-age / CHANGE_TAU_MS)) * (ch.entity === c ? 1 : UNDER_CHANGE_SHARE);
       if (s > changeScore) {
         changeScore = s;
         const before = ch.time <= t0 ? `${duration(t0 - ch.time)} before onset` : `${duration(ch.time - t0)} after the first symptom, before its own`;
-        const line = `${ch.kind} '${ch.summary}' on ${ch.service} ${before}`;
+        const line = `${ch.kind} '${ch.summary}' on ${ch.entity === c ? ch.service : `${ch.entity}, which it depends on,`} ${before}`;
         const i = evidence.findIndex((e) => e.startsWith(`${ch.kind} '`));
         if (i >= 0) evidence[i] = line;
         else evidence.push(line);
@@ -234,7 +272,26 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
         evidence.push(`${covered} of ${trafficLost.size} entities that lost incoming traffic sit behind it`);
       }
     }
+    // A workload whose hosts changed together carries their change, as it carries their onset.
+    let mag = magnitudeRank.get(c);
+    for (const h of infra) {
+      const hm = magnitudeRank.get(h);
+      if (hm && hm.score > (mag?.score ?? 0)) mag = hm;
+    }
+    const magnitude = mag?.score ?? 0;
+    if (mag?.change && magnitude >= 0.5) {
+      const ch = mag.change;
+      evidence.push(
+        `largest change${ch.entity !== c ? ` (on ${ch.entity})` : ''}: ${ch.metric} at ${fmt(ch.value)} against ${fmt(ch.median)} expected, ${fmt(ch.score)}× its usual spread` +
+          (mag.explains.length > 0 ? `; explains the changes of ${mag.explains.length} ${plural(mag.explains.length, 'entity', 'entities')} depending on it` : ''),
+      );
+    }
+    const past = input.pastCauses?.get(c);
+    const history = past ? past.similarity : 0;
+    if (past && history >= 0.3) evidence.push(`cause of the similar past incident ${past.incidentId} (similarity ${past.similarity.toFixed(2)})`);
     let score =
+      W_MAGNITUDE * magnitude +
+      W_HISTORY * history +
       W_TRAFFIC * traffic +
       W_ONSET * onsetScore +
       W_POSITION * position +
@@ -266,6 +323,12 @@ function infraGroup(c: EntityId, g: TopologyGraph, affected: Map<EntityId, Affec
   const first = Math.min(...deps.map((d) => affected.get(d)!.onset));
   const group = deps.filter((d) => affected.get(d)!.onset - first <= SIMULTANEOUS_MS).sort();
   return group.length >= 2 ? group : [];
+}
+
+/** Half the width of the detector's expected band, when the anomaly carries one (optional fields). */
+function bandOf(an: Anomaly): number | null {
+  const { lower, upper } = an as Anomaly & { lower?: number; upper?: number };
+  return typeof lower === 'number' && typeof upper === 'number' && upper > lower ? (upper - lower) / 2 : null;
 }
 
 function byTimeThenId(a: IncidentMember, b: IncidentMember): number {

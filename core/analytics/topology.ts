@@ -81,6 +81,17 @@ export class TopologyGraph {
     return out;
   }
 
+  /**
+   * `related` with a distance per entity: hops along dependencies either way, 2 for a sibling on a
+   * shared direct dependency (one hop up, one down); `id` itself at 0.
+   */
+  relatedDistances(id: EntityId, maxHops: number): Map<EntityId, number> {
+    const out = this.downstream(id, maxHops);
+    for (const [e, d] of this.upstream(id, maxHops)) if (!out.has(e) || out.get(e)! > d) out.set(e, d);
+    for (const dep of this.out.get(id) ?? EMPTY) for (const sib of this.inc.get(dep) ?? EMPTY) if (!out.has(sib)) out.set(sib, 2);
+    return out;
+  }
+
   /** Entities `id` reaches along dependency edges within `maxHops` (what it depends on), with distances. */
   downstream(id: EntityId, maxHops: number): Map<EntityId, number> {
     return this.bfs(id, maxHops, (n) => [this.out.get(n)]);
