@@ -38,6 +38,7 @@ import { apiRoutes } from './server/api-routes.ts';
 import { detectionRoutes } from './server/detection-routes.ts';
 import { HttpError, Router, sendError, sendJson } from './server/http.ts';
 import { forensicsRoutes } from './server/forensics-routes.ts';
+import { incidentRoutes } from './server/incident-routes.ts';
 import { ingestRoutes, otlpRoutes } from './server/ingest-routes.ts';
 import { serveStatic } from './server/static.ts';
 import { StreamHub } from './server/stream.ts';
@@ -375,6 +376,7 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
       startCase: (caseDir) => startEngine({ ...opts, dataDir: caseDir, port: 0, otlpPort: 0, demo: false, apiToken: token, host }),
     });
     cleanups.unshift(() => forensics.close());
+    incidentRoutes(api, engine);
     const apiServer = createServer((req, res) => {
       void handleApi(req, res, api, auth, uiDir, log);
     });

@@ -171,6 +171,21 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 500,
+    description: 'incident feedback: operator merges and splits, with the template pairs the correlator learns',
+    async up(run) {
+      await run(`CREATE TABLE incident_feedback (
+        id VARCHAR PRIMARY KEY,
+        ts TIMESTAMP NOT NULL,
+        action VARCHAR NOT NULL,
+        incident_id VARCHAR NOT NULL,
+        other_ids VARCHAR[],
+        member_ids VARCHAR[],
+        pairs JSON
+      )`);
+    },
+  },
+  {
     version: 700,
     description: 'forensics: imported files by content hash, saved analyst queries',
     async up(run) {

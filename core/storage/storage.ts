@@ -55,6 +55,7 @@ import type {
   TopologyEdge,
   TopologyNode,
 } from '../common/schemas.ts';
+import type { IncidentFeedback } from '../common/incident-schemas.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations.ts';
 
 /** Options of {@link Storage.open}. */
@@ -462,6 +463,64 @@ export class Storage {
         }
       }),
     );
+  }
+
+  /** Stores an operator's merge or split decision. */
+  recordIncidentFeedback(f: IncidentFeedback): Promise<void> {
+    return this.write(async () => {
+      await this.writer.run('INSERT INTO incident_feedback VALUES ($1, $2, $3, $4, $5, $6, $7::JSON)', [
+        f.id,
+        ts(f.time),
+        f.action,
+        f.incidentId,
+        listValue(f.otherIds),
+        listValue(f.memberIds),
+        JSON.stringify(f.pairs),
+      ], [VARCHAR, TIMESTAMP, VARCHAR, VARCHAR, LIST(VARCHAR), LIST(VARCHAR), VARCHAR]);
+    });
+  }
+
+  /** Every stored merge/split decision, oldest first. */
+  async listIncidentFeedback(): Promise<IncidentFeedback[]> {
+    const rows = await this.read('SELECT * FROM incident_feedback ORDER BY ts, id');
+    return rows.map((r) => ({
+      id: r.id as string,
+      time: r.ts as number,
+      action: r.action as IncidentFeedback['action'],
+      incidentId: r.incident_id as string,
+      otherIds: (r.other_ids as string[] | null) ?? [],
+      memberIds: (r.member_ids as string[] | null) ?? [],
+      pairs: (parseJson(r.pairs) as [string, string][] | null) ?? [],
+    }));
+  }
+
+  /**
+   * Members (kind, fingerprint, entity, title) of the most recently opened incidents other than
+   * `exceptId`, at most `limit` incidents: what similar-incident search compares with.
+   */
+  async recentIncidentMembers(exceptId: string, limit: number): Promise<{ incident: Incident; members: Pick<IncidentMember, 'kind' | 'fingerprint' | 'entity' | 'title'>[] }[]> {
+    const incidents = await this.read(
+      `SELECT * FROM incidents WHERE id <> $1 AND title NOT LIKE 'Merged into %' ORDER BY opened_at DESC, id LIMIT $2`,
+      [exceptId, limit],
+      [VARCHAR, INTEGER],
+    );
+    const members = await this.read(
+      `SELECT m.incident_id, m.kind, m.fingerprint, m.entity, m.title FROM incident_members m
+       WHERE m.incident_id IN (SELECT id FROM incidents WHERE id <> $1 AND title NOT LIKE 'Merged into %' ORDER BY opened_at DESC, id LIMIT $2)`,
+      [exceptId, limit],
+      [VARCHAR, INTEGER],
+    );
+    const byId = new Map<string, Pick<IncidentMember, 'kind' | 'fingerprint' | 'entity' | 'title'>[]>();
+    for (const m of members) {
+      const id = m.incident_id as string;
+      let list = byId.get(id);
+      if (!list) byId.set(id, (list = []));
+      list.push({ kind: m.kind as IncidentMember['kind'], fingerprint: m.fingerprint as string, entity: m.entity as string, title: m.title as string });
+    }
+    return incidents.map((r) => {
+      const incident = incidentFromRow(r);
+      return { incident, members: byId.get(incident.id) ?? [] };
+    });
   }
 
   /**

@@ -17,8 +17,8 @@
 import type { Anomaly, IncidentDetail } from '../common/schemas.ts';
 import type { AlertRecord, ChangeRecord, MetricBatch, TopologyBatch } from '../common/records.ts';
 import { type AnalyticsConfig, resolveConfig } from '../analytics/config.ts';
-import type { CorrelatorCounters } from '../analytics/correlator.ts';
 import { fnv1a32 } from '../analytics/hash.ts';
+import type { CorrelatorCounters, FeedbackDecision } from '../analytics/correlator.ts';
 import type { WireSeriesKey, WorkerInit, WorkerReply } from './protocol.ts';
 import { WorkerClient, WorkerError } from './rpc.ts';
 import { startWorker } from './worker-url.ts';
@@ -188,6 +188,28 @@ export class AnalyticsHost {
     this.errors = [];
     if (err) throw err;
     return { watermark: this.wm };
+  }
+
+  /**
+   * Hands operator decisions (merge, split, learned pairs) to the correlator, in order with the
+   * batches submitted before. Resolves with the ids of the incidents the correlator changed (those it
+   * held open) once the resulting incident events have reached the sink.
+   */
+  async feedback(decisions: FeedbackDecision[]): Promise<string[]> {
+    let applied: string[] = [];
+    const step = this.tailCorrelate.then(async () => {
+      const { replies } = await this.correlator.request({ type: 'feedback', decisions }).done;
+      for (const r of replies as WorkerReply[]) {
+        if (r.type !== 'incidents') continue;
+        this.last = r.counters;
+        applied = r.applied ?? [];
+        if (r.events.length > 0) this.toSink({ type: 'incidents', events: r.events });
+      }
+    });
+    this.tailCorrelate = step.catch((err) => this.record(err));
+    await step;
+    await this.tailSink;
+    return applied;
   }
 
   /** Counters as of the latest correlator answer. */

@@ -25,6 +25,9 @@ serveRequests(parentPort!, (req) => {
     });
   } else if (req.type === 'flush') {
     events = correlator.flush();
+  } else if (req.type === 'feedback') {
+    const out = correlator.applyFeedback(req.decisions);
+    return [{ type: 'incidents', seq: req.seq, events: out.events, counters: correlator.counters(), watermark: correlator.watermark, applied: out.applied }];
   } else {
     throw Object.assign(new Error(`correlator worker does not serve '${req.type}'`), { code: 'unsupported' });
   }

@@ -17,7 +17,7 @@ import type { Anomaly } from '../common/schemas.ts';
 import { SeveritySchema } from '../common/schemas.ts';
 import type { AlertRecord, ChangeRecord, TopologyBatch } from '../common/records.ts';
 import type { AnalyticsConfig } from '../analytics/config.ts';
-import type { CorrelatorCounters, IncidentEvent } from '../analytics/correlator.ts';
+import type { CorrelatorCounters, FeedbackDecision, IncidentEvent } from '../analytics/correlator.ts';
 import type { DetectorBatch } from '../analytics/detector.ts';
 
 /** An error as it crosses a thread boundary. */
@@ -46,12 +46,22 @@ export type WorkerRequest =
       watermark: number | null;
     }
   | { type: 'flush'; seq: number }
+  | { type: 'feedback'; seq: number; decisions: FeedbackDecision[] }
   | { type: 'cancel'; seq: number; target: number };
+
 
 /** Replies, worker → host. */
 export type WorkerReply =
   | { type: 'anomalies'; seq: number; anomalies: Anomaly[]; maxTs: number | null }
-  | { type: 'incidents'; seq: number; events: IncidentEvent[]; counters: CorrelatorCounters; watermark: number | null }
+  | {
+      type: 'incidents';
+      seq: number;
+      events: IncidentEvent[];
+      counters: CorrelatorCounters;
+      watermark: number | null;
+      /** For a feedback request: the incident ids the correlator changed (it held them open). */
+      applied?: string[];
+    }
   | { type: 'end'; seq: number; cancelled: boolean }
   | { type: 'error'; seq: number | null; error: WireError };
 
@@ -169,6 +179,17 @@ const SignalsRequest = z.object({
   watermark: finite.nullable(),
 });
 
+const Pairs = z.array(z.tuple([z.string(), z.string()]));
+
+/** A FeedbackDecision. */
+export const FeedbackDecisionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('merge'), target: z.string().min(1), others: z.array(z.string().min(1)).min(1), pairs: Pairs }),
+  z.object({ action: z.literal('split'), incident: z.string().min(1), memberIds: z.array(z.string()).min(1), newId: z.string().min(1), pairs: Pairs }),
+  z.object({ action: z.literal('learn'), decision: z.enum(['merge', 'split']), pairs: Pairs }),
+]);
+
+const FeedbackRequest = z.object({ type: z.literal('feedback'), seq, decisions: z.array(FeedbackDecisionSchema) });
+
 const ReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('anomalies'), seq, anomalies: z.array(AnomalySchema), maxTs: finite.nullable() }),
   z.object({
@@ -179,6 +200,7 @@ const ReplySchema = z.discriminatedUnion('type', [
     ),
     counters: CountersSchema,
     watermark: finite.nullable(),
+    applied: z.array(z.string()).optional(),
   }),
   z.object({ type: z.literal('end'), seq, cancelled: z.boolean() }),
   z.object({ type: z.literal('error'), seq: seq.nullable(), error: z.object({ code: z.string(), message: z.string() }) }),
@@ -229,6 +251,11 @@ export function parseRequest(msg: unknown): Parsed<WorkerRequest> {
     }
     case 'flush':
       return { ok: true, value: { type: 'flush', seq: s } };
+    case 'feedback': {
+      const r = FeedbackRequest.safeParse(msg);
+      if (!r.success) return fail(s, 'invalid_message', describe(r.error));
+      return { ok: true, value: r.data as WorkerRequest };
+    }
     case 'cancel': {
       const target = (msg as { target?: unknown }).target;
       if (typeof target !== 'number' || !Number.isInteger(target)) return fail(s, 'invalid_message', 'target: must be an integer seq');
