@@ -22,6 +22,7 @@ import type {
   NotificationDelivery,
 } from '../../../core/common/automation-schemas.ts';
 import type { ExpectedBand } from '../../../core/common/detection-schemas.ts';
+import type { FeedbackResult, SimilarIncident } from '../../../core/common/incident-schemas.ts';
 
 /** One metric series as `GET /api/metrics` answers it. */
 export interface MetricSeries {
@@ -87,6 +88,18 @@ export class ApiClient {
   /** One incident with its members; rejects with status 404 when unknown. */
   getIncident(id: string): Promise<IncidentDetail> {
     return this.get(`/api/incidents/${encodeURIComponent(id)}`);
+  }
+  /** Past incidents most like this one, with how they ended. */
+  similarIncidents(id: string, limit = 5): Promise<SimilarIncident[]> {
+    return this.get(`/api/incidents/${encodeURIComponent(id)}/similar`, { limit });
+  }
+  /** Fold `others` into incident `id` (stored; the correlator learns from it). */
+  mergeIncidents(id: string, others: string[]): Promise<FeedbackResult> {
+    return this.send('POST', `/api/incidents/${encodeURIComponent(id)}/merge`, { incidentIds: others });
+  }
+  /** Move these members of incident `id` into a new incident (stored; the correlator learns from it). */
+  splitIncident(id: string, memberIds: string[]): Promise<FeedbackResult> {
+    return this.send('POST', `/api/incidents/${encodeURIComponent(id)}/split`, { memberIds });
   }
   /** Anomalies in [from, to], newest first. */
   listAnomalies(q: { from?: number; to?: number; entity?: string } = {}): Promise<Anomaly[]> {

@@ -47,6 +47,12 @@ export function useIncident(id: string) {
   });
 }
 
+/** Past incidents like this one; refetched with the incident (its key sits under the incident's). */
+export function useSimilarIncidents(id: string) {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.similarIncidents(id), queryFn: () => api.similarIncidents(id), staleTime: 30_000 });
+}
+
 /** Headline figures, replaced by every `stats` event. */
 export function useStats() {
   const api = useApi();

@@ -2,6 +2,7 @@
 export const queryKeys = {
   incidents: (status: 'open' | 'resolved' | 'all') => ['incidents', status] as const,
   incident: (id: string) => ['incident', id] as const,
+  similarIncidents: (id: string) => ['incident', id, 'similar'] as const,
   stats: () => ['stats'] as const,
   topology: () => ['topology'] as const,
   /** The wall's rolling window of anomalies (patched live from the stream). */

@@ -1,6 +1,7 @@
 /**
  * One incident: its members on a timeline, the ranked root-cause candidates with their evidence,
- * the affected subgraph with the symptom→cause path highlighted, and the top cause's metrics.
+ * the affected subgraph with the symptom→cause path highlighted, the top cause's metrics, similar past
+ * incidents with how they ended, and the operator's merge/split actions.
  */
 import { useMemo, useState } from 'react';
 import type { EChartsOption } from 'echarts';
@@ -15,6 +16,7 @@ import { IncidentAutomation } from '../approvals/incident-automation.tsx';
 import { computeHealth } from '../topology/health.ts';
 import { layoutTopology } from '../topology/layout.ts';
 import { TopologyGraph } from '../topology/topology-graph.tsx';
+import { IncidentActions, SimilarIncidents } from './incident-feedback.tsx';
 import { incidentSubgraph } from './subgraph.ts';
 
 /** The incident view. */
@@ -101,6 +103,11 @@ function IncidentBody({ incident, topology, now }: { incident: IncidentDetail; t
 
       <Panel className="incident-graph" title="Affected topology" extra={<span className="muted">path from symptoms to the selected cause in red</span>}>
         {topology ? <Subgraph incident={incident} topology={topology} cause={cause} /> : <div className="placeholder">Loading topology…</div>}
+      </Panel>
+
+      <Panel className="incident-similar" title="Similar incidents · operator actions" testId="incident-similar-panel">
+        <SimilarIncidents id={incident.id} />
+        <IncidentActions incident={incident} />
       </Panel>
 
       <Panel className="incident-members" title={`Signals (${incident.members.length})`}>
