@@ -15,6 +15,7 @@ describe('robust change scoring', () => {
     assert.equal(seriesChange({ entity: 'a', metric: 'm', normal: [1, 2], anomalous: [9] }), null);
     const idle = seriesChange({ entity: 'a', metric: 'req', normal: [0, 0, 0, 0, 1, 0, 0], anomalous: [1] });
     assert.ok(idle && idle.score <= 20, `score ${idle?.score}`);
+    assert.equal(seriesChange({ entity: 'a', metric: 'req', normal: [0, 0, 0, 0], anomalous: [5] }), null);
   });
 
   test('change is measured in IQRs from the median, largest anomalous point', () => {

@@ -86,7 +86,8 @@ function quantile(sorted: number[], q: number): number {
 /** Robust change of one series, or null when either part has no finite value. */
 export function seriesChange(w: SeriesWindow): EntityChange | null {
   const stats = medianIqr(w.normal);
-  if (!stats || stats.count < MIN_NORMAL) return null;
+  // A series idle through the whole normal period (all zero) has no scale to measure a change in.
+  if (!stats || stats.count < MIN_NORMAL || stats.maxAbs === 0) return null;
   // The floor follows the series' own magnitude (its largest normal value, not only the median): a
   // mostly-idle series (median 0) that ticks to 1 is not a change of a billion robust units.
   const scale = Math.max(stats.iqr, RELATIVE_FLOOR * Math.max(Math.abs(stats.median), stats.maxAbs), ABSOLUTE_FLOOR);

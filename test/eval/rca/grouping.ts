@@ -17,6 +17,8 @@ export interface GroupingScore {
   precision: number;
   recall: number;
   f1: number;
+  /** Pairs put together wrongly: between two faults, a fault and noise, two noise episodes. */
+  wrongPairs: { faultFault: number; faultNoise: number; noiseNoise: number };
 }
 
 const SLACK_MS = 60_000;
@@ -55,6 +57,26 @@ export function scoreGrouping(incidents: IncidentDetail[], truth: AlertTruth[]):
     }
   }
   const pairs = (n: number): number => (n * (n - 1)) / 2;
+  const wrongPairs = { faultFault: 0, faultNoise: 0, noiseNoise: 0 };
+  const perIncident = new Map<string, [string, number][]>();
+  for (const [key, n] of cell) {
+    const [inc, group] = key.split('\u0000');
+    let l = perIncident.get(inc);
+    if (!l) perIncident.set(inc, (l = []));
+    l.push([group, n]);
+  }
+  for (const groups of perIncident.values()) {
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        const a = !groups[i][0].startsWith('noise|');
+        const b = !groups[j][0].startsWith('noise|');
+        const n = groups[i][1] * groups[j][1];
+        if (a && b) wrongPairs.faultFault += n;
+        else if (a || b) wrongPairs.faultNoise += n;
+        else wrongPairs.noiseNoise += n;
+      }
+    }
+  }
   let tp = 0;
   for (const n of cell.values()) tp += pairs(n);
   let predicted = 0;
@@ -64,5 +86,5 @@ export function scoreGrouping(incidents: IncidentDetail[], truth: AlertTruth[]):
   const precision = predicted === 0 ? 1 : tp / predicted;
   const recall = actual === 0 ? 1 : tp / actual;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { members, unexplained, precision, recall, f1 };
+  return { members, unexplained, precision, recall, f1, wrongPairs };
 }

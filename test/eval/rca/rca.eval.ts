@@ -186,6 +186,7 @@ function report(
   console.log(
     `grouping (pairwise over ${grouping.members} alert members, ${grouping.unexplained} unexplained): precision ${grouping.precision.toFixed(3)}, recall ${grouping.recall.toFixed(3)}, F1 ${grouping.f1.toFixed(3)}`,
   );
+  if (values.verbose) console.log(`  wrong pairs: fault–fault ${grouping.wrongPairs.faultFault}, fault–noise ${grouping.wrongPairs.faultNoise}, noise–noise ${grouping.wrongPairs.noiseNoise}`);
   console.log(`root cause: AC@1 ${(100 * s.ac1).toFixed(1)} %, AC@3 ${(100 * s.ac3).toFixed(1)} % over ${s.faults} faults (${s.detected} detected)`);
   console.log(
     `detection delay (incident opened − fault start, event time): median ${seconds(s.medianDelayMs)} (${s.medianDelayMs === null ? '-' : (s.medianDelayMs / sim.stepMs).toFixed(1)} sampling intervals), p90 ${seconds(p90)}`,
