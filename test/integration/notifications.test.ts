@@ -4,13 +4,16 @@
  * server. Retries with backoff, failures listed; and the same through the real engine.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AutomationAction, NotificationDelivery } from '../../core/common/automation-schemas.ts';
 import { AutomationConfigSchema } from '../../core/automation/config.ts';
 import { silentLogger } from '../../core/log.ts';
 import { Notifier } from '../../core/notify/notifier.ts';
+import { sendMail } from '../../core/notify/smtp.ts';
 import { actionIn, runbookYaml, until } from '../fixtures/automation-helpers.ts';
 import { startEngineProcess, tempDataDir, type EngineProcess } from '../fixtures/engine-process.ts';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver.ts';
@@ -161,5 +164,37 @@ describe('through the engine', () => {
     const cfg = JSON.stringify(await engine.json('/api/automation/config'));
     assert.ok(cfg.includes('ops-hook'));
     assert.ok(!cfg.includes('sekrit-value-123'), 'channel secrets are redacted');
+  });
+});
+
+describe('SMTP over STARTTLS', () => {
+  test('the client upgrades when the server offers STARTTLS and authenticates inside TLS', async (t) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wf-tls-'));
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    if (made.status !== 0) {
+      await rm(dir, { recursive: true, force: true });
+      t.skip(`openssl could not make a test certificate: ${made.error?.message ?? made.stderr}`);
+      return;
+    }
+    const tlsMaterial = { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
+    const secureSmtp = await startSmtpReceiver({ tls: tlsMaterial });
+    try {
+      await sendMail(
+        { host: '127.0.0.1', port: secureSmtp.port, starttls: true, from: 'wf@example.org', to: ['ops@example.org'], user: 'bot', password: 'pw', tls: { ca: tlsMaterial.cert } },
+        'over tls',
+        'hello\n.leading dot survives',
+      );
+      assert.equal(secureSmtp.messages.length, 1);
+      assert.equal(secureSmtp.messages[0].secure, true);
+      assert.equal(secureSmtp.messages[0].auth, 'bot:pw');
+      assert.match(secureSmtp.messages[0].data, /^\.leading dot survives$/m);
+      // A certificate the client does not trust stops the delivery instead of sending in the clear.
+      await assert.rejects(sendMail({ host: '127.0.0.1', port: secureSmtp.port, starttls: true, from: 'a@example.org', to: ['b@example.org'] }, 's', 'x'));
+    } finally {
+      await secureSmtp.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
