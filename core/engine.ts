@@ -25,6 +25,8 @@ import type {
 import type { Change, DemoFault, Incident, IncidentDetail, Stats, StreamEvent } from './common/schemas.ts';
 import { DEFAULT_API_PORT, DEFAULT_OTLP_PORT } from './config.ts';
 import { DemoRunner } from './demo/runner.ts';
+import { LogTemplating, type TemplateActivityBatch } from './ingest/log-templating.ts';
+import { SyslogReceiver } from './ingest/syslog.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { AutomationService } from './automation/service.ts';
 import { USERS_FILE } from './automation/paths.ts';
@@ -40,6 +42,7 @@ import { HttpError, Router, sendError, sendJson } from './server/http.ts';
 import { forensicsRoutes } from './server/forensics-routes.ts';
 import { incidentRoutes } from './server/incident-routes.ts';
 import { ingestRoutes, otlpRoutes } from './server/ingest-routes.ts';
+import { logsRoutes } from './server/logs-routes.ts';
 import { serveStatic } from './server/static.ts';
 import { StreamHub } from './server/stream.ts';
 import { Storage } from './storage/storage.ts';
@@ -67,6 +70,10 @@ export interface EngineOptions {
   log?: Logger;
   /** Session lifetimes (default 8 h absolute, 30 min idle). */
   sessionPolicy?: SessionPolicy;
+  /** Syslog (UDP and TCP) port; undefined or null: no syslog receiver; 0 picks a free port. */
+  syslogPort?: number | null;
+  /** Mask IP addresses in log bodies as personal data (e-mails, cards and secrets always are). */
+  maskLogIps?: boolean;
   /** Demo settings (tests shorten the backfill). */
   demoOptions?: { seed?: number; tickMs?: number; backfillMs?: number; faultEveryMs?: number };
 }
@@ -97,6 +104,7 @@ export interface AcceptedBatch {
 }
 
 const STATS_INTERVAL_MS = 2000;
+const LOG_TICK_MS = 10_000;
 const MAX_ANOMALY_BROADCAST = 200;
 
 /** The engine's state and pipeline; the servers call into it. */
@@ -124,6 +132,10 @@ export class Engine {
   analytics!: AnalyticsHost;
   /** Runbooks, approvals, execution and the audit trail; set once started. */
   automation: AutomationService | null = null;
+  /** Log masking and template mining (log-miner worker) and its tables. */
+  logTemplating!: LogTemplating;
+  /** The port syslog listens on (UDP and TCP), or null when off. */
+  syslogPort: number | null = null;
 
   /** A unique engine id for records that came without one. */
   newId = (): string => `${this.idPrefix}-${(++this.idCounter).toString(36)}`;
@@ -152,6 +164,8 @@ export class Engine {
     // derive from telemetry repeats on every request, so only its new facts go further.
     const topology = batch.topology && (batch.topologyDeclared ? batch.topology : this.newTopology(batch.topology));
     const { storage } = this;
+    // Logs are masked and get their template id before anything is stored.
+    const mined: TemplateActivityBatch | null = batch.logs?.length ? await this.logTemplating.prepare(batch.logs) : null;
     if (topology) {
       await storage.upsertTopology(topology, Date.now());
       for (const n of topology.nodes) this.knownNodes.add(n.id);
@@ -165,6 +179,8 @@ export class Engine {
     // Services' entry spans become latency / error-ratio / count series, stored and scored like metrics.
     const spanSeries = batch.spans?.length ? this.spanSeries.add(batch.spans) : null;
     if (spanSeries) await storage.appendMetrics(spanSeries);
+    // Templates first, so a stored line's template id always resolves to a stored template.
+    if (mined) await this.logTemplating.commit(mined);
     if (batch.logs?.length) await storage.appendLogs(batch.logs);
     if (batch.spans?.length) await storage.appendSpans(batch.spans);
     if (batch.alerts?.length) await storage.appendAlerts(batch.alerts);
@@ -337,6 +353,17 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     engineRef = engine;
     engine.analytics = await AnalyticsHost.start({ detectorWorkers: opts.detectorWorkers ?? defaultDetectorWorkers(), sink: engine.sink });
     cleanups.unshift(() => engine.analytics.close());
+    engine.logTemplating = await LogTemplating.start(
+      storage,
+      {
+        submitMetrics: (metrics) => engine.analytics.submit({ metrics }),
+        anomalies: (anomalies) => {
+          for (const anomaly of anomalies.slice(-MAX_ANOMALY_BROADCAST)) hub.broadcast({ type: 'anomaly-detected', anomaly });
+        },
+      },
+      { maskIps: opts.maskLogIps },
+    );
+    cleanups.unshift(() => engine.logTemplating.close());
     await engine.warmUp();
 
     const notifier = new Notifier(log, (delivery) => hub.broadcast({ type: 'notification-updated', delivery }));
@@ -377,6 +404,7 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     });
     cleanups.unshift(() => forensics.close());
     incidentRoutes(api, engine);
+    logsRoutes(api, engine);
     const apiServer = createServer((req, res) => {
       void handleApi(req, res, api, auth, uiDir, log);
     });
@@ -410,6 +438,19 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     const statsTimer = setInterval(() => engine.tickStats(), STATS_INTERVAL_MS);
     statsTimer.unref();
     cleanups.unshift(async () => clearInterval(statsTimer));
+    // Per-minute template counts close by the clock too, so a pause in live logs still shows up.
+    const logTimer = setInterval(() => {
+      engine.logTemplating.tick(Date.now()).catch((err: unknown) => log('warn', 'log template tick failed', { error: String(err) }));
+    }, LOG_TICK_MS);
+    logTimer.unref();
+    cleanups.unshift(async () => clearInterval(logTimer));
+
+    if (opts.syslogPort !== undefined && opts.syslogPort !== null) {
+      const syslog = await SyslogReceiver.start({ host, port: opts.syslogPort, onBatch: (logs) => engine.accept({ logs }), log });
+      engine.syslogPort = syslog.port;
+      // Stops before the log worker and storage (cleanups run in reverse order of registration).
+      cleanups.unshift(() => syslog.close());
+    }
 
     if (demo) {
       const runner = new DemoRunner({
@@ -428,7 +469,7 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
       await Promise.race([runner.topologyTried, new Promise((r) => setTimeout(r, 10_000).unref())]);
     }
 
-    log('info', 'engine started', { apiUrl, otlpUrl, dataDir, demo });
+    log('info', 'engine started', { apiUrl, otlpUrl, dataDir, demo, syslogPort: engine.syslogPort });
     let closed: Promise<void> | null = null;
     return {
       apiUrl,

@@ -64,6 +64,8 @@ export interface LogRecord {
   traceId: string | null;
   spanId: string | null;
   attributes: Attrs;
+  /** The log template the body was mined into (set by the engine before storage). */
+  templateId?: string | null;
 }
 
 /** A span. */

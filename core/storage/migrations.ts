@@ -171,6 +171,37 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 400,
+    description: 'log templates: template id on each log row, templates, merge history, template events',
+    async up(run) {
+      await run(`ALTER TABLE logs ADD COLUMN template_id VARCHAR`);
+      await run(`CREATE TABLE log_templates (
+        template_id VARCHAR PRIMARY KEY,
+        template VARCHAR NOT NULL,
+        count BIGINT NOT NULL,
+        first_seen TIMESTAMP,
+        last_seen TIMESTAMP
+      )`);
+      // Append-only: template from_id was generalised into into_id; lines stored with from_id belong to into_id.
+      await run(`CREATE TABLE log_template_merges (
+        from_id VARCHAR NOT NULL,
+        into_id VARCHAR NOT NULL,
+        ts TIMESTAMP,
+        template VARCHAR NOT NULL
+      )`);
+      await run(`CREATE TABLE log_template_events (
+        id VARCHAR PRIMARY KEY,
+        ts TIMESTAMP NOT NULL,
+        kind VARCHAR NOT NULL,
+        template_id VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        value DOUBLE,
+        expected DOUBLE,
+        score DOUBLE
+      )`);
+    },
+  },
+  {
     version: 500,
     description: 'incident feedback: operator merges and splits, with the template pairs the correlator learns',
     async up(run) {

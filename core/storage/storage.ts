@@ -216,6 +216,7 @@ export class Storage {
         appendNullable(a, r.traceId);
         appendNullable(a, r.spanId);
         a.appendVarchar(JSON.stringify(r.attributes ?? {}));
+        appendNullable(a, r.templateId ?? null);
       }),
     );
   }
@@ -812,6 +813,11 @@ export class Storage {
     await c.run('SET enable_progress_bar = true');
     await c.run('SET enable_progress_bar_print = false');
     return c;
+  }
+
+  /** For the stores beside this module: a parameterised read, plain rows (timestamps as epoch ms). */
+  select(sql: string, values?: DuckDBValue[], types?: DuckDBType[]): Promise<Record<string, unknown>[]> {
+    return this.read(sql, values, types);
   }
 
   /** Waits for queued writes, then closes the database. Further calls fail. Idempotent. */

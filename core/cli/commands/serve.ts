@@ -18,6 +18,10 @@ export const serveCommand: Command = {
   --api-token TOKEN    token the API requires (Authorization: Bearer TOKEN); default: generated
                        once and kept in DATA_DIR/api-token
   --log-level LEVEL    debug, info, warn or error; default info (JSON lines on stderr)
+  --syslog-port N      receive syslog (RFC 3164/5424) on UDP and TCP port N; off unless given; 0 picks
+                       a free port (GET /api/logs/status tells which)
+  --mask-log-ips       mask IP addresses in log bodies before storage (e-mails, card numbers and
+                       secrets are always masked)
 
   When ready, serve prints one JSON line on stdout:
   {"event":"ready","apiUrl":…,"otlpUrl":…,"uiUrl":…,"token":…,"dataDir":…,"demo":…}
@@ -39,6 +43,8 @@ async function serve(argv: string[]): Promise<number> {
       'no-demo': { type: 'boolean' },
       'api-token': { type: 'string' },
       'log-level': { type: 'string' },
+      'syslog-port': { type: 'string' },
+      'mask-log-ips': { type: 'boolean' },
     },
   });
   if (values.demo && values['no-demo']) throw new UsageError('--demo and --no-demo: choose one');
@@ -54,6 +60,8 @@ async function serve(argv: string[]): Promise<number> {
     host: values.host,
     demo: !values['no-demo'],
     apiToken: token,
+    syslogPort: values['syslog-port'] === undefined ? null : portFlag(values['syslog-port'], '--syslog-port', 0),
+    maskLogIps: values['mask-log-ips'] ?? false,
     log,
   });
   process.stdout.write(
