@@ -2,6 +2,7 @@
  * `/api/logs/*`: the log explorer's templates (by count, with sparklines), the lines of a template,
  * template events, and the log pipeline's status (syslog port, template count).
  */
+import type { LogTemplatesResponse } from '../common/log-schemas.ts';
 import type { Engine } from '../engine.ts';
 import { HttpError, intParam, type Router } from './http.ts';
 
@@ -11,14 +12,16 @@ const HOUR = 3_600_000;
 export function logsRoutes(router: Router, engine: Engine): void {
   const store = () => engine.logTemplating.store;
 
-  /** [from, to): explicit, or the hour up to the newest stored log line. */
+  /** [from, to): explicit; `to` defaults to just after the newest stored log line, `from` to `span` (1 h) before it. */
   async function window(url: URL): Promise<{ from: number; to: number }> {
     let to = intParam(url, 'to');
     if (to === undefined) {
       const [r] = await engine.storage.select('SELECT epoch_ms(max(ts)) AS t FROM logs');
       to = r?.t == null ? Date.now() : Number(r.t) + 1;
     }
-    const from = intParam(url, 'from') ?? to - HOUR;
+    const span = intParam(url, 'span') ?? HOUR;
+    if (span < 1000) throw new HttpError(400, 'invalid_query', 'span: must be at least 1000 ms', 'span');
+    const from = intParam(url, 'from') ?? to - span;
     if (from >= to) throw new HttpError(400, 'invalid_query', 'from: must be before to', 'from');
     return { from, to };
   }
@@ -34,7 +37,7 @@ export function logsRoutes(router: Router, engine: Engine): void {
     return { syslogPort: engine.syslogPort, templates: Number(r?.n ?? 0) };
   });
 
-  router.add('GET', '/api/logs/templates', async ({ url }) => {
+  router.add('GET', '/api/logs/templates', async ({ url }): Promise<LogTemplatesResponse> => {
     const { from, to } = await window(url);
     const buckets = intParam(url, 'buckets') ?? 30;
     if (buckets < 1 || buckets > 500) throw new HttpError(400, 'invalid_query', 'buckets: must be 1-500', 'buckets');

@@ -6,38 +6,8 @@
 import { BIGINT, DOUBLE, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import type { TemplateEvent } from '../analytics/logs/template-activity.ts';
 import type { MinedTemplate, TemplateMerge } from '../analytics/logs/template-miner.ts';
+import type { LogTemplateEvent, LogTemplateLine, LogTemplateSummary } from '../common/log-schemas.ts';
 import type { Storage } from './storage.ts';
-
-/** A template as the explorer lists it. */
-export interface TemplateSummary {
-  id: string;
-  template: string;
-  /** Lines in the window (and entity, when filtered). */
-  count: number;
-  /** All lines ever. */
-  total: number;
-  firstSeen: number | null;
-  lastSeen: number | null;
-  /** Lines per bucket across the window, oldest first. */
-  spark: number[];
-  /** Entities that logged it in the window, most lines first (at most 5). */
-  entities: string[];
-}
-
-/** A stored template event. */
-export interface StoredTemplateEvent extends TemplateEvent {
-  id: string;
-  template: string | null;
-}
-
-/** A log line of a template. */
-export interface TemplateLine {
-  time: number;
-  entity: string;
-  severity: string | null;
-  body: string;
-  templateId: string;
-}
 
 function ts(ms: number): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
@@ -136,7 +106,7 @@ export class LogTemplateStore {
   }
 
   /** Templates by line count in [from, to), optionally of one entity, with a sparkline of `buckets` buckets. */
-  async listTemplates(q: { from: number; to: number; entity?: string; limit?: number; buckets?: number }): Promise<TemplateSummary[]> {
+  async listTemplates(q: { from: number; to: number; entity?: string; limit?: number; buckets?: number }): Promise<LogTemplateSummary[]> {
     const buckets = q.buckets ?? 30;
     const width = Math.max(1, Math.ceil((q.to - q.from) / buckets));
     const params: DuckDBValue[] = [ts(q.from), ts(q.to), q.entity ?? null, BigInt(Math.round(q.from)), BigInt(width)];
@@ -185,7 +155,7 @@ export class LogTemplateStore {
   }
 
   /** The lines of a template (and of the templates merged into it), newest first. */
-  async listLines(templateId: string, q: { from?: number; to?: number; entity?: string; limit?: number }): Promise<TemplateLine[]> {
+  async listLines(templateId: string, q: { from?: number; to?: number; entity?: string; limit?: number }): Promise<LogTemplateLine[]> {
     const rows = await this.storage.select('SELECT from_id, into_id FROM log_template_merges');
     const ids = new Set([templateId]);
     // Everything that resolves to templateId: walk the history backwards until nothing new joins.
@@ -209,7 +179,7 @@ export class LogTemplateStore {
   }
 
   /** Template events in [from, to), newest first. */
-  async listEvents(q: { from?: number; to?: number; limit?: number }): Promise<StoredTemplateEvent[]> {
+  async listEvents(q: { from?: number; to?: number; limit?: number }): Promise<LogTemplateEvent[]> {
     const rows = await this.storage.select(
       `SELECT e.*, t.template FROM log_template_events e LEFT JOIN log_templates t USING (template_id)
        WHERE ($1 IS NULL OR e.ts >= $1) AND ($2 IS NULL OR e.ts < $2) ORDER BY e.ts DESC, e.id LIMIT $3`,

@@ -8,6 +8,7 @@ import { TimelineView } from './features/timeline/timeline-view.tsx';
 import { ApprovalsView } from './features/approvals/approvals-view.tsx';
 import { AuditView } from './features/approvals/audit-view.tsx';
 import { ForensicsView } from './features/cases/forensics-view.tsx';
+import { LogsView } from './features/logs/logs-view.tsx';
 
 /** Root component (inside the providers). */
 export function App() {
@@ -27,6 +28,8 @@ export function App() {
       return <AuditView kiosk={kiosk} />;
     case 'forensics':
       return <ForensicsView tab={route.tab} kiosk={kiosk} />;
+    case 'logs':
+      return <LogsView kiosk={kiosk} entity={route.entity} template={route.template} />;
     default:
       return (
         <div className="page">

@@ -2,6 +2,7 @@
  * The typed HTTP client of the engine API. The only place the renderer calls `fetch`; the only
  * imports from core are types (STYLE.md, boundary 2).
  */
+import type { LogTemplateEvent, LogTemplateLine, LogTemplatesResponse } from '../../../core/common/log-schemas.ts';
 import type {
   Anomaly,
   ApiError,
@@ -124,6 +125,18 @@ export class ApiClient {
   /** One series' actual line with the detector's expected range around it. */
   getExpectedBand(q: { entity: string; name: string; from: number; to: number; step?: number }): Promise<ExpectedBand> {
     return this.get('/api/detection/band', q);
+  }
+  /** Log templates by line count over a window (default: the hour up to the newest line). */
+  listLogTemplates(q: { from?: number; to?: number; span?: number; entity?: string; buckets?: number; limit?: number } = {}): Promise<LogTemplatesResponse> {
+    return this.get('/api/logs/templates', q);
+  }
+  /** Stored lines of one template (and of templates merged into it), newest first. */
+  listLogTemplateLines(id: string, q: { from?: number; to?: number; entity?: string; limit?: number } = {}): Promise<LogTemplateLine[]> {
+    return this.get(`/api/logs/templates/${encodeURIComponent(id)}/lines`, q);
+  }
+  /** Template events (new, surge, disappeared), newest first. */
+  listLogTemplateEvents(q: { from?: number; to?: number; limit?: number } = {}): Promise<LogTemplateEvent[]> {
+    return this.get('/api/logs/template-events', q);
   }
   /** Ground truth of injected demo faults. */
   listDemoFaults(): Promise<DemoFault[]> {

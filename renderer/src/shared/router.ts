@@ -13,6 +13,7 @@ export type Route =
   | { view: 'approvals' }
   | { view: 'audit' }
   | { view: 'forensics'; tab: 'cases' | 'import' | 'replay' | 'sql' | 'reports' }
+  | { view: 'logs'; entity: string | null; template: string | null }
   | { view: 'not-found'; path: string };
 
 /** Map a path (and query string) to a route. */
@@ -26,6 +27,7 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (path === '/approvals') return { view: 'approvals' };
   if (path === '/audit') return { view: 'audit' };
   if (/^\/forensics(\/(cases|import|replay|sql|reports))?$/.test(path)) return { view: 'forensics', tab: (path.split('/')[2] ?? 'cases') as 'cases' };
+  if (path === '/logs') return { view: 'logs', entity: new URLSearchParams(search).get('entity'), template: new URLSearchParams(search).get('template') };
   return { view: 'not-found', path };
 }
 

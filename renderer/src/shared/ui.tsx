@@ -80,6 +80,7 @@ export function NavBar({ current }: { current: string }) {
     ['/', 'Wall'],
     ['/topology', 'Topology'],
     ['/timeline', 'Timeline'],
+    ['/logs', 'Logs'],
     ['/approvals', 'Approvals'],
     ['/audit', 'Audit'],
     ['/forensics', 'Forensics'],
