@@ -128,7 +128,11 @@ export function maskToken(tok: string): string {
     }
   }
   if (numeric && digits) return WILDCARD;
-  if (letters) return LITERALS.has(tok) || (n >= 8 && HEX_RE.test(tok)) ? WILDCARD : tok;
+  if (letters) {
+    // Literals are 3-5 letters; hex runs 8 or more. Everything else is a word, returned as is.
+    if (n <= 5) return n >= 3 && LITERALS.has(tok) ? WILDCARD : tok;
+    return n >= 8 && HEX_RE.test(tok) ? WILDCARD : tok;
+  }
   if (digits) {
     // Tokens with digits are mostly fresh values: caching them would only churn the cache.
     if (simpleSegment(tok)) return maskSegment(tok);
