@@ -3,11 +3,14 @@
  * and the queries of the log explorer over `logs.template_id`. Merged ids are resolved through the
  * history, so lines stored under a template that was later merged count for the one that covers it.
  */
-import { BIGINT, DOUBLE, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { TemplateEvent } from '../analytics/logs/template-activity.ts';
 import type { MinedTemplate, TemplateMerge } from '../analytics/logs/template-miner.ts';
 import type { LogTemplateEvent, LogTemplateLine, LogTemplateSummary } from '../common/log-schemas.ts';
 import type { Storage } from './storage.ts';
+
+/** Rows per multi-row upsert statement. */
+const UPSERT_ROWS = 200;
 
 function ts(ms: number): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
@@ -31,16 +34,17 @@ export class LogTemplateStore {
   record(changes: { templates: MinedTemplate[]; merges: TemplateMerge[]; events: TemplateEvent[] }): Promise<void> {
     if (!changes.templates.length && !changes.merges.length && !changes.events.length) return Promise.resolve();
     return this.storage.withWriter(async (c) => {
-      if (changes.templates.length) {
-        const stmt = await c.prepare('INSERT OR REPLACE INTO log_templates VALUES ($1, $2, $3, $4, $5)');
-        try {
-          for (const t of changes.templates) {
-            stmt.bind([t.id, t.template, t.count, t.firstSeen ? ts(t.firstSeen) : null, t.lastSeen ? ts(t.lastSeen) : null], [VARCHAR, VARCHAR, INTEGER, TIMESTAMP, TIMESTAMP]);
-            await stmt.run();
-          }
-        } finally {
-          stmt.destroySync();
+      // Many rows per statement: a batch touches hundreds of templates, one statement each would dominate ingest.
+      for (let i = 0; i < changes.templates.length; i += UPSERT_ROWS) {
+        const chunk = changes.templates.slice(i, i + UPSERT_ROWS);
+        const values: DuckDBValue[] = [];
+        const types: DuckDBType[] = [];
+        for (const t of chunk) {
+          values.push(t.id, t.template, t.count, t.firstSeen ? ts(t.firstSeen) : null, t.lastSeen ? ts(t.lastSeen) : null);
+          types.push(VARCHAR, VARCHAR, BIGINT, TIMESTAMP, TIMESTAMP);
         }
+        const rows = chunk.map((_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, $${k * 5 + 3}, $${k * 5 + 4}, $${k * 5 + 5})`).join(', ');
+        await c.run(`INSERT OR REPLACE INTO log_templates VALUES ${rows}`, values, types);
       }
       if (changes.merges.length) {
         const stmt = await c.prepare('INSERT INTO log_template_merges VALUES ($1, $2, $3, $4)');
