@@ -131,8 +131,9 @@ export class LogTemplating {
     await this.commit({ templates: r.templates, merges: r.merges, counts: r.counts, events: r.events });
   }
 
-  /** Stops the worker. */
-  close(): Promise<void> {
-    return this.miner.close();
+  /** Stores the counts that accumulated since the last tick, then stops the worker. */
+  async close(): Promise<void> {
+    await this.tick(Date.now()).catch(() => undefined);
+    await this.miner.close();
   }
 }

@@ -27,8 +27,9 @@ function activityFor(firstTs: number): TemplateActivity {
   return activity;
 }
 
-function changes() {
-  const { templates, merges } = miner.takeChanges(mergesSent);
+/** With `counts` false, only new or changed template text (stored before the lines); counts go with ticks. */
+function changes(counts: boolean) {
+  const { templates, merges } = miner.takeChanges(mergesSent, counts);
   mergesSent += merges.length;
   for (const m of merges) activity?.merge(m.from, m.into);
   return { templates, merges };
@@ -55,7 +56,7 @@ function handle(req: LogMinerRequest): LogMinerReply {
         if (req.ts[i]! > maxTs) maxTs = req.ts[i]!;
         act.observe(r.templateId, req.entities[i]!, req.ts[i]!, r.created);
       }
-      const ch = changes();
+      const ch = changes(false);
       // Lines mined before a generalisation in this batch report the template that covers them now.
       for (let i = 0; i < n; i++) templateIds[i] = miner.resolve(templateIds[i]!);
       const { counts, events } = act.advance();
@@ -64,7 +65,7 @@ function handle(req: LogMinerRequest): LogMinerReply {
     case 'tick': {
       const live = req.now - maxTs < LIVE_WINDOW_MS;
       const { counts, events } = activity && live ? activity.advance(req.now) : { counts: [], events: [] };
-      return { type: 'ticked', seq: req.seq, ...changes(), counts, events };
+      return { type: 'ticked', seq: req.seq, ...changes(true), counts, events };
     }
   }
 }

@@ -89,7 +89,10 @@ export class TemplateMiner {
   private readonly buckets = new Map<string, Node[]>();
   private readonly mergedInto = new Map<string, string>();
   private readonly mergeLog: TemplateMerge[] = [];
+  /** Templates created or whose text changed since the last `takeChanges`. */
   private readonly dirty = new Set<string>();
+  /** Templates whose count or times changed since the last `takeChanges` with counts. */
+  private readonly counted = new Set<string>();
 
   constructor(options: MinerOptions = {}) {
     this.similarity = options.similarity ?? 0.5;
@@ -195,16 +198,21 @@ export class TemplateMiner {
   }
 
   /**
-   * Templates created or changed since the last call (live ones only) and merges since then; for
-   * writing the miner's state incrementally.
+   * Templates created or whose text changed since the last call (live ones only), and merges since
+   * merge number `sinceMerge`; with `counts`, also those whose count or times changed since the
+   * last call with counts. For writing the miner's state incrementally: new text must be stored
+   * before lines that use it, counts may follow later.
    */
-  takeChanges(sinceMerge: number): { templates: MinedTemplate[]; merges: TemplateMerge[] } {
+  takeChanges(sinceMerge: number, counts = true): { templates: MinedTemplate[]; merges: TemplateMerge[] } {
     const templates: MinedTemplate[] = [];
-    for (const id of this.dirty) {
+    const ids = counts ? new Set([...this.dirty, ...this.counted]) : this.dirty;
+    for (const id of ids) {
       const node = this.nodes.get(id);
       if (node?.alive) templates.push(toTemplate(node));
+      this.counted.delete(id);
     }
     this.dirty.clear();
+    if (counts) this.counted.clear();
     return { templates, merges: this.mergeLog.slice(sinceMerge) };
   }
 
@@ -241,7 +249,7 @@ export class TemplateMiner {
     node.count++;
     if (ts > node.lastSeen) node.lastSeen = ts;
     if (ts && (node.firstSeen === 0 || ts < node.firstSeen)) node.firstSeen = ts;
-    this.dirty.add(node.id);
+    this.counted.add(node.id);
   }
 
   /**
@@ -293,6 +301,7 @@ export class TemplateMiner {
       if (t[i] !== tokens[i] && !tokenMatches(t[i]!, tokens[i]!)) {
         t[i] = generaliseToken(t[i]!, tokens[i]!);
         changed = true;
+        this.dirty.add(node.id);
       }
     }
     this.touch(node, ts);
@@ -353,6 +362,7 @@ export class TemplateMiner {
   private retire(node: Node): void {
     node.alive = false;
     this.dirty.delete(node.id);
+    this.counted.delete(node.id);
     const bk = this.bucketKey(node.tokens);
     const bucket = this.buckets.get(bk);
     if (bucket) {
