@@ -5,14 +5,16 @@
  * always be resolved to the template that covers it now.
  *
  * How a line is placed:
- * 1. Its tokens (split on single spaces, so the template text reproduces the line's spacing) are
- *    masked with the built-in rules (masking.ts). Identical masked text → the same template, through
- *    a hash map: the common case costs one split, one mask pass and one lookup.
+ * 1. Its tokens (split on runs of spaces; a unit like `KB` joins the number before it) are masked
+ *    with the built-in rules (masking.ts). Identical masked text → the same template, through a hash
+ *    map: the common case costs one scan, one mask pass and one lookup.
  * 2. A new masked text is compared with the templates of the same token count that share its
- *    anchor (the first token that is a plain word). It joins the most similar one when enough of
- *    that template's constant words agree and the differences look like values rather than wording
- *    (see `joinable`); the template then generalises (those positions become `<*>`).
- * 3. Otherwise it starts a new template.
+ *    anchor (the first token when it is a plain word). It joins the most similar one when at least
+ *    half of that template's constant tokens agree and no disagreement is between two plain words
+ *    (see `joinable`); the template then generalises there (`uid=3` + `uid=7` → `uid=<*>`).
+ * 3. Otherwise it starts a new template. Two plain words differing at one position are wording
+ *    (`Starting`/`Stopping`) until that position, all else equal, has taken `siblingValues` (4)
+ *    distinct words; then it is a variable and those templates merge (`generaliseBySiblings`).
  *
  * One configuration for every source; nothing here is tuned per dataset.
  */
@@ -263,9 +265,9 @@ export class TemplateMiner {
 
   /**
    * Score of `tokens` joining `node`, or -1 when it may not. Positions where both hold the same
-   * text or the template holds `<*>` agree. The line may join when the agreeing share of the
-   * template's constant tokens reaches `similarity`, and every disagreeing position is value-like:
-   * the template's text there contains a wildcard, or the line's does, or neither is a plain word.
+   * text agree; positions the template's wildcards match are neutral. The line may join when the
+   * agreeing share of the template's constant tokens reaches `similarity` and no disagreeing
+   * position has a plain word on both sides.
    */
   private joinable(node: Node, tokens: string[]): number {
     const t = node.tokens;
