@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit.ts';
 import { logsCommand } from './commands/logs.ts';
 import { importCommand } from './commands/import.ts';
 import { detectCommand } from './commands/detect.ts';
+import { forecastCommand } from './commands/forecast.ts';
 import { serveCommand } from './commands/serve.ts';
 import { UsageError, type Command } from './usage.ts';
 
@@ -18,6 +19,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   logs: logsCommand,
   import: importCommand,
   detect: detectCommand,
+  forecast: forecastCommand,
 };
 
 /** The full help text. */

@@ -1,0 +1,194 @@
+/**
+ * Time-to-limit for one capacity series: exponentially weighted linear regressions at several time
+ * scales (minutes to a day), each giving a slope with its standard error, from which the crossing of
+ * the limit is estimated with an interval. O(1) memory and time per point, irregular timestamps fine.
+ *
+ * Why several scales: a disk that fills in minutes (a runaway log) is only visible to a short window,
+ * one that fills over a week only to a long one; a scale is trusted only for extrapolations of at most
+ * `reachFactor` times its time constant, and the soonest trusted crossing wins (the operator would
+ * rather hear about the fast fill). Resets (a cleanup, a restart) and level shifts restart every scale
+ * from the new level, so the slope is never estimated across a break.
+ */
+import { normalCdf } from './seasonal.ts';
+
+/** Generic settings of the time-to-limit estimate. */
+export interface TrendOptions {
+  /** Time constants of the regressions, in ms. */
+  scalesMs: number[];
+  /** A scale may extrapolate at most this many of its time constants ahead. */
+  reachFactor: number;
+  /** Minimum slope/standard-error ratio for a trend to count. */
+  minT: number;
+  /** Minimum effective points in a scale before it is used. */
+  minPoints: number;
+  /** A residual beyond this many residual scales (and `breakMinFrac` of the limit) is a break. */
+  breakSigma: number;
+  breakMinFrac: number;
+  /** z of the crossing interval (1.2816 for 80%). */
+  z: number;
+}
+
+/** The defaults: one configuration for every capacity series. */
+export const DEFAULT_TREND_OPTIONS: Readonly<TrendOptions> = Object.freeze({
+  scalesMs: [4 * 60_000, 30 * 60_000, 4 * 3_600_000, 24 * 3_600_000],
+  reachFactor: 10,
+  minT: 5,
+  minPoints: 8,
+  breakSigma: 8,
+  breakMinFrac: 0.03,
+  z: 1.2816,
+});
+
+/** One time-to-limit estimate. */
+export interface Crossing {
+  /** Estimated time the series reaches the limit (ms); the present when it already has. */
+  time: number;
+  /** Interval of the crossing time; `hi` is Infinity when the slope may be zero. */
+  lo: number;
+  hi: number;
+  /** Slope per hour, and its standard error, at the scale used. */
+  slopePerHour: number;
+  slopeSePerHour: number;
+  /** Fitted level at the latest point. */
+  level: number;
+  /** Time constant of the scale the estimate came from. */
+  scaleMs: number;
+}
+
+interface Scale {
+  tau: number;
+  s0: number;
+  s2: number;
+  st: number;
+  sy: number;
+  stt: number;
+  sty: number;
+  syy: number;
+}
+
+/** Streaming time-to-limit estimator of one series. */
+export class TrendTracker {
+  private readonly scales: Scale[];
+  /** Times are kept relative to `origin` (hours) for numerical stability. */
+  private origin = NaN;
+  private lastT = NaN;
+  lastValue = NaN;
+  /** Breaks (resets, level shifts) seen so far. */
+  breaks = 0;
+
+  constructor(private readonly opts: TrendOptions = DEFAULT_TREND_OPTIONS) {
+    this.scales = opts.scalesMs.map((tau) => ({ tau, s0: 0, s2: 0, st: 0, sy: 0, stt: 0, sty: 0, syy: 0 }));
+  }
+
+  /** Latest point time, NaN before the first. */
+  get lastTime(): number {
+    return this.lastT;
+  }
+
+  /**
+   * Feed one point (t increasing; an older or equal t is ignored). `limit` scales the break test:
+   * a jump of a few percent of the capacity is a break even on a perfectly smooth series.
+   */
+  update(t: number, y: number, limit: number): void {
+    if (!Number.isFinite(y) || !(t > this.lastT || Number.isNaN(this.lastT))) return;
+    if (Number.isNaN(this.origin)) this.origin = t;
+    const fast = this.scales[0];
+    if (fast.s0 >= 3) {
+      const fit = this.fitAt(fast, t);
+      const sigma = Math.sqrt(Math.max(0, fit.resVar));
+      const res = y - fit.value;
+      if (Math.abs(res) > Math.max(this.opts.breakSigma * sigma, this.opts.breakMinFrac * Math.abs(limit))) {
+        this.breaks++;
+        for (const s of this.scales) s.s0 = s.s2 = s.st = s.sy = s.stt = s.sty = s.syy = 0;
+        this.origin = t;
+      }
+    }
+    const x = (t - this.origin) / 3_600_000;
+    const dt = Number.isNaN(this.lastT) ? 0 : t - this.lastT;
+    for (const s of this.scales) {
+      const d = Math.exp(-dt / s.tau);
+      const d2 = d * d;
+      s.s0 = s.s0 * d + 1;
+      s.s2 = s.s2 * d2 + 1;
+      s.st = s.st * d + x;
+      s.sy = s.sy * d + y;
+      s.stt = s.stt * d + x * x;
+      s.sty = s.sty * d + x * y;
+      s.syy = s.syy * d + y * y;
+    }
+    this.lastT = t;
+    this.lastValue = y;
+  }
+
+  private fitAt(s: Scale, t: number): { value: number; slope: number; slopeSe: number; resVar: number; neff: number } {
+    const x = (t - this.origin) / 3_600_000;
+    const mt = s.st / s.s0;
+    const my = s.sy / s.s0;
+    const sxx = s.stt - s.s0 * mt * mt;
+    const sxy = s.sty - s.s0 * mt * my;
+    const syy = s.syy - s.s0 * my * my;
+    const neff = (s.s0 * s.s0) / s.s2;
+    const slope = sxx > 1e-18 ? sxy / sxx : 0;
+    const sse = Math.max(0, syy - slope * sxy);
+    // Residual variance per unit weight, with two parameters fitted from neff effective points.
+    const resVar = neff > 2 ? sse / s.s0 * (neff / (neff - 2)) : 0;
+    const slopeSe = sxx > 1e-18 ? Math.sqrt((resVar / sxx) * (s.s0 / neff)) : Infinity;
+    return { value: my + slope * (x - mt), slope, slopeSe, resVar, neff };
+  }
+
+  /**
+   * When the series will reach `limit`, or null when no trusted scale sees it reach it. The soonest
+   * trusted crossing wins.
+   */
+  crossing(limit: number): Crossing | null {
+    if (Number.isNaN(this.lastT)) return null;
+    const t = this.lastT;
+    let best: Crossing | null = null;
+    for (const s of this.scales) {
+      const fit = this.fitAt(s, t);
+      if (fit.neff < this.opts.minPoints) continue;
+      // The fitted level may lag a fast ramp; never predict below what was just measured.
+      const level = Math.max(fit.value, this.lastValue);
+      if (this.lastValue >= limit) {
+        return { time: t, lo: t, hi: t, slopePerHour: fit.slope, slopeSePerHour: fit.slopeSe, level, scaleMs: s.tau };
+      }
+      // A residual scale of zero would make any slope "significant"; floor it relative to the limit.
+      const se = Math.max(fit.slopeSe, (1e-6 * Math.abs(limit)) / (s.tau / 3_600_000));
+      if (!(fit.slope > 0) || fit.slope < this.opts.minT * se) continue;
+      const gap = limit - level;
+      const hours = gap / fit.slope;
+      const time = t + hours * 3_600_000;
+      if (time - t > this.opts.reachFactor * s.tau) continue;
+      const fastSlope = fit.slope + this.opts.z * se;
+      const slowSlope = fit.slope - this.opts.z * se;
+      const lo = t + (gap / fastSlope) * 3_600_000;
+      const hi = slowSlope > 0 ? t + (gap / slowSlope) * 3_600_000 : Infinity;
+      if (!best || time < best.time) best = { time, lo, hi, slopePerHour: fit.slope, slopeSePerHour: se, level, scaleMs: s.tau };
+    }
+    return best;
+  }
+
+  /**
+   * Probability that the series reaches `limit` within `horizonMs`, from the slope and its standard
+   * error at the most trustworthy scale that can reach that far (normal approximation).
+   */
+  probabilityWithin(limit: number, horizonMs: number): number {
+    if (Number.isNaN(this.lastT)) return 0;
+    if (this.lastValue >= limit) return 1;
+    const t = this.lastT;
+    let p = 0;
+    for (const s of this.scales) {
+      if (horizonMs > this.opts.reachFactor * s.tau) continue;
+      const fit = this.fitAt(s, t);
+      if (fit.neff < this.opts.minPoints) continue;
+      const level = Math.max(fit.value, this.lastValue);
+      const needed = (limit - level) / (horizonMs / 3_600_000);
+      const se = Math.max(fit.slopeSe, (1e-6 * Math.abs(limit)) / (s.tau / 3_600_000));
+      // Two conditions, both explainable: the trend is real (its t-statistic clears minT) and it is
+      // fast enough to close the gap within the horizon.
+      const q = normalCdf(fit.slope / se - this.opts.minT) * normalCdf((fit.slope - needed) / se);
+      p = Math.max(p, Math.min(1, Math.max(0, q)));
+    }
+    return p;
+  }
+}
