@@ -27,6 +27,8 @@ import { DEFAULT_API_PORT, DEFAULT_OTLP_PORT } from './config.ts';
 import { DemoRunner } from './demo/runner.ts';
 import { LogTemplating, type TemplateActivityBatch } from './ingest/log-templating.ts';
 import { SyslogReceiver } from './ingest/syslog.ts';
+import { CapacityForecastBank } from './analytics/forecast/capacity-bank.ts';
+import { forecastConfigFor } from './analytics/forecast/engine-config.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { AutomationService } from './automation/service.ts';
 import { USERS_FILE } from './automation/paths.ts';
@@ -38,6 +40,7 @@ import { authRoutes, loginRoute } from './server/auth-routes.ts';
 import { automationRoutes } from './server/automation-routes.ts';
 import { apiRoutes } from './server/api-routes.ts';
 import { detectionRoutes } from './server/detection-routes.ts';
+import { forecastRoutes } from './server/forecast-routes.ts';
 import { HttpError, Router, sendError, sendJson } from './server/http.ts';
 import { forensicsRoutes } from './server/forensics-routes.ts';
 import { incidentRoutes } from './server/incident-routes.ts';
@@ -127,7 +130,11 @@ export class Engine {
     ingested: Stats['ingested'],
   ) {
     this.ingested = { ...ingested };
+    this.forecasts = new CapacityForecastBank(forecastConfigFor({ demo }), this.newId);
   }
+
+  /** Time-to-limit of every capacity series; its early warnings join the batch's alerts. */
+  readonly forecasts: CapacityForecastBank;
 
   analytics!: AnalyticsHost;
   /** Runbooks, approvals, execution and the audit trail; set once started. */
@@ -183,7 +190,10 @@ export class Engine {
     if (mined) await this.logTemplating.commit(mined);
     if (batch.logs?.length) await storage.appendLogs(batch.logs);
     if (batch.spans?.length) await storage.appendSpans(batch.spans);
-    if (batch.alerts?.length) await storage.appendAlerts(batch.alerts);
+    // Early warnings are the engine's own alerts: stored and correlated with the batch that caused them.
+    const warnings = batch.metrics?.ts.length ? this.forecasts.observe(batch.metrics, Date.now()) : [];
+    const alerts = warnings.length ? [...(batch.alerts ?? []), ...warnings] : batch.alerts;
+    if (alerts?.length) await storage.appendAlerts(alerts);
     if (batch.changes?.length) await storage.appendChanges(batch.changes);
     this.ingested.metricPoints += batch.metrics?.ts.length ?? 0;
     this.ingested.logs += batch.logs?.length ?? 0;
@@ -195,6 +205,8 @@ export class Engine {
     this.analytics.submit({
       metrics: metrics && spanSeries ? concatMetricBatches(metrics, spanSeries) : (metrics ?? spanSeries ?? undefined),
       alerts: batch.alerts?.length ? batch.alerts : undefined,
+      metrics: batch.metrics && batch.metrics.ts.length ? batch.metrics : undefined,
+      alerts: alerts?.length ? alerts : undefined,
       changes: batch.changes?.length ? batch.changes : undefined,
       topology,
     });
@@ -391,6 +403,7 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     const api = new Router();
     apiRoutes(api, engine);
     detectionRoutes(api, engine);
+    forecastRoutes(api, engine);
     ingestRoutes(api, engine);
     automationRoutes(api, automation, notifier, storage);
     authRoutes(api, users, sessions, automation.audit);

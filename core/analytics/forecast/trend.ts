@@ -4,9 +4,11 @@
  * the limit is estimated with an interval. O(1) memory and time per point, irregular timestamps fine.
  *
  * Why several scales: a disk that fills in minutes (a runaway log) is only visible to a short window,
- * one that fills over a week only to a long one; a scale is trusted only for extrapolations of at most
- * `reachFactor` times its time constant, and the soonest trusted crossing wins (the operator would
- * rather hear about the fast fill). Resets (a cleanup, a restart) and level shifts restart every scale
+ * one that fills over a week only to a long one; the soonest trusted crossing wins (the operator would
+ * rather hear about the fast fill). A scale is trusted only once it has seen a whole time constant of
+ * data since the last break, and only for extrapolations of at most `reachFactor` time constants: a
+ * rise seen over four hours may be the morning half of a daily cycle, so it may not speak for the next
+ * day; a week-long fill is spoken for by the day-long scale, which averages the daily cycle away. Resets (a cleanup, a restart) and level shifts restart every scale
  * from the new level, so the slope is never estimated across a break.
  */
 import { normalCdf } from './seasonal.ts';
@@ -30,10 +32,10 @@ export interface TrendOptions {
 
 /** The defaults: one configuration for every capacity series. */
 export const DEFAULT_TREND_OPTIONS: Readonly<TrendOptions> = Object.freeze({
-  scalesMs: [4 * 60_000, 30 * 60_000, 4 * 3_600_000, 24 * 3_600_000],
-  reachFactor: 10,
+  scalesMs: [60_000, 5 * 60_000, 20 * 60_000, 3_600_000, 4 * 3_600_000, 24 * 3_600_000],
+  reachFactor: 2,
   minT: 5,
-  minPoints: 8,
+  minPoints: 6,
   breakSigma: 8,
   breakMinFrac: 0.03,
   z: 1.2816,
@@ -92,8 +94,9 @@ export class TrendTracker {
   update(t: number, y: number, limit: number): void {
     if (!Number.isFinite(y) || !(t > this.lastT || Number.isNaN(this.lastT))) return;
     if (Number.isNaN(this.origin)) this.origin = t;
-    const fast = this.scales[0];
-    if (fast.s0 >= 3) {
+    // Breaks are judged against the shortest scale that has a few points to fit.
+    const fast = this.scales.find((s) => s.s0 >= 3);
+    if (fast) {
       const fit = this.fitAt(fast, t);
       const sigma = Math.sqrt(Math.max(0, fit.resVar));
       const res = y - fit.value;
@@ -145,6 +148,7 @@ export class TrendTracker {
     const t = this.lastT;
     let best: Crossing | null = null;
     for (const s of this.scales) {
+      if (t - this.origin < s.tau) continue;
       const fit = this.fitAt(s, t);
       if (fit.neff < this.opts.minPoints) continue;
       // The fitted level may lag a fast ramp; never predict below what was just measured.
@@ -170,7 +174,7 @@ export class TrendTracker {
 
   /**
    * Probability that the series reaches `limit` within `horizonMs`, from the slope and its standard
-   * error at the most trustworthy scale that can reach that far (normal approximation).
+   * error (normal approximation); each scale covers at most its reach, the most confident one wins.
    */
   probabilityWithin(limit: number, horizonMs: number): number {
     if (Number.isNaN(this.lastT)) return 0;
@@ -178,11 +182,13 @@ export class TrendTracker {
     const t = this.lastT;
     let p = 0;
     for (const s of this.scales) {
-      if (horizonMs > this.opts.reachFactor * s.tau) continue;
+      if (t - this.origin < s.tau) continue;
       const fit = this.fitAt(s, t);
       if (fit.neff < this.opts.minPoints) continue;
       const level = Math.max(fit.value, this.lastValue);
-      const needed = (limit - level) / (horizonMs / 3_600_000);
+      // A scale speaks only for its reach: beyond it, its probability covers the reachable part.
+      const within = Math.min(horizonMs, this.opts.reachFactor * s.tau);
+      const needed = (limit - level) / (within / 3_600_000);
       const se = Math.max(fit.slopeSe, (1e-6 * Math.abs(limit)) / (s.tau / 3_600_000));
       // Two conditions, both explainable: the trend is real (its t-statistic clears minT) and it is
       // fast enough to close the gap within the horizon.
