@@ -81,6 +81,8 @@ export class SeasonalForecaster {
   private shiftSum = 0;
   /** Level shifts detected so far. */
   shifts = 0;
+  private readonly scratchC = new Float64Array(CANDIDATES);
+  private readonly scratchW = new Float64Array(CANDIDATES);
 
   constructor(opts: SeasonalOptions) {
     if (!(opts.stepMs > 0)) throw new RangeError('stepMs: must be positive');
@@ -186,8 +188,8 @@ export class SeasonalForecaster {
   /** Forecast h steps (h ≥ 1) ahead of the latest point, with the interval. */
   forecast(h: number): ForecastPoint {
     if (this.n === 0) return { mean: NaN, lo: NaN, hi: NaN };
-    const c = new Float64Array(CANDIDATES);
-    const w = new Float64Array(CANDIDATES);
+    const c = this.scratchC;
+    const w = this.scratchW;
     this.candidates(h, c, 0);
     const track = this.trackFor(h);
     this.blendWeights(track, w);
@@ -244,7 +246,7 @@ export class SeasonalForecaster {
   }
 
   private recordTracks(): void {
-    const w = new Float64Array(CANDIDATES);
+    const w = this.scratchW;
     for (const tr of this.tracks) {
       // Written at n−1 (after counting this point) so that it is read back at count n−1+h.
       const slot = (this.n - 1 + tr.h) % (tr.h + 1);

@@ -77,9 +77,12 @@ export class TrendTracker {
   lastValue = NaN;
   /** Breaks (resets, level shifts) seen so far. */
   breaks = 0;
+  private decayDt = NaN;
+  private readonly decay: Float64Array;
 
   constructor(private readonly opts: TrendOptions = DEFAULT_TREND_OPTIONS) {
     this.scales = opts.scalesMs.map((tau) => ({ tau, s0: 0, s2: 0, st: 0, sy: 0, stt: 0, sty: 0, syy: 0 }));
+    this.decay = new Float64Array(this.scales.length);
   }
 
   /** Latest point time, NaN before the first. */
@@ -108,8 +111,14 @@ export class TrendTracker {
     }
     const x = (t - this.origin) / 3_600_000;
     const dt = Number.isNaN(this.lastT) ? 0 : t - this.lastT;
-    for (const s of this.scales) {
-      const d = Math.exp(-dt / s.tau);
+    // Scrapes come at a steady interval: the decay factors are recomputed only when it changes.
+    if (dt !== this.decayDt) {
+      this.decayDt = dt;
+      for (let i = 0; i < this.scales.length; i++) this.decay[i] = Math.exp(-dt / this.scales[i].tau);
+    }
+    for (let i = 0; i < this.scales.length; i++) {
+      const s = this.scales[i];
+      const d = this.decay[i];
       const d2 = d * d;
       s.s0 = s.s0 * d + 1;
       s.s2 = s.s2 * d2 + 1;

@@ -24,6 +24,7 @@ import type {
 } from '../../../core/common/automation-schemas.ts';
 import type { ExpectedBand } from '../../../core/common/detection-schemas.ts';
 import type { FeedbackResult, SimilarIncident } from '../../../core/common/incident-schemas.ts';
+import type { ForecastBand, ForecastsResponse } from '../../../core/common/forecast-schemas.ts';
 
 /** One metric series as `GET /api/metrics` answers it. */
 export interface MetricSeries {
@@ -125,6 +126,13 @@ export class ApiClient {
   /** One series' actual line with the detector's expected range around it. */
   getExpectedBand(q: { entity: string; name: string; from: number; to: number; step?: number }): Promise<ExpectedBand> {
     return this.get('/api/detection/band', q);
+  /** Time-to-limit of capacity series (soonest first) and failure probability per entity. */
+  listForecasts(q: { entity?: string; within?: number } = {}): Promise<ForecastsResponse> {
+    return this.get('/api/forecasts', q);
+  }
+  /** The forecast band ahead of one series' line. */
+  getForecastBand(q: { entity: string; name: string; horizon?: number; step?: number; to?: number }): Promise<ForecastBand> {
+    return this.get('/api/forecasts/series', q);
   }
   /** Log templates by line count over a window (default: the hour up to the newest line). */
   listLogTemplates(q: { from?: number; to?: number; span?: number; entity?: string; buckets?: number; limit?: number } = {}): Promise<LogTemplatesResponse> {

@@ -16,6 +16,7 @@ import { CapacityForecastBank } from '../../../core/analytics/forecast/capacity-
 import { forecastConfigFor } from '../../../core/analytics/forecast/engine-config.ts';
 import { formatDuration } from '../../../core/analytics/forecast/duration.ts';
 import { quantile } from '../../../core/analytics/forecast/seasonal.ts';
+import { learnLeadingIndicators, type LabelledFailure, type SignalTrace } from '../../../core/analytics/forecast/leading.ts';
 import { DemoSimulator } from '../../../core/demo/simulator.ts';
 import { parseOtlpMetricsJson } from '../../../core/ingest/otlp-metrics.ts';
 
@@ -47,6 +48,10 @@ const bank = new CapacityForecastBank(forecastConfigFor({ demo: true }));
 const warnings: AlertRecord[] = [];
 /** First time each fault's root entity had a capacity series at or above its exhaustion threshold. */
 const hit = new Map<string, number>();
+/** Every series of each fault's root entity, from 70 min before the fault to its end: for the leading-indicator learner. */
+const traces = new Map<string, Map<string, SignalTrace>>();
+const faultsByRoot = new Map<string, DemoFault[]>();
+for (const f of faults) faultsByRoot.set(f.rootEntity, [...(faultsByRoot.get(f.rootEntity) ?? []), f]);
 /** Exhaustion threshold of every forecast series, by series key. */
 const thresholds = new Map<string, number>();
 /** Marks the first point of a fault's root entity at or above its threshold while the fault runs. */
@@ -54,6 +59,15 @@ function recordHits(m: MetricBatch): void {
   if (thresholds.size < bank.tracked) for (const fc of bank.forecasts().forecasts) thresholds.set(fc.seriesKey, fc.limit);
   for (let i = 0; i < m.ts.length; i++) {
     const sk = m.seriesKeys[m.series[i]];
+    for (const f of faultsByRoot.get(sk.entity) ?? []) {
+      if (m.ts[i] < f.start - 70 * 60_000 || m.ts[i] > f.end) continue;
+      let byKey = traces.get(f.id);
+      if (!byKey) traces.set(f.id, (byKey = new Map()));
+      let tr = byKey.get(sk.key);
+      if (!tr) byKey.set(sk.key, (tr = { metric: sk.name, ts: [], values: [] }));
+      tr.ts.push(m.ts[i]);
+      tr.values.push(m.values[i]);
+    }
     const lim = thresholds.get(sk.key);
     if (lim === undefined || m.values[i] < lim) continue;
     for (const f of faults) {
@@ -125,3 +139,15 @@ for (const kind of KINDS) {
 }
 console.log(`false early warnings: ${falseEpisodes.length} episodes over ${days.toFixed(2)} days and ${series} capacity series = ${((falseEpisodes.length / days / series) * 1000).toFixed(2)} per day per 1,000 series`);
 if (args.verbose) for (const w of falseEpisodes) console.log(`  false: ${new Date(w.time).toISOString()} ${w.entity} ${w.title}`);
+
+// Leading indicators: which signals of the root entity moved before the limit was hit, learned from
+// the labelled faults above (the learner sees the ground truth; the engine's warnings above did not).
+const labelled: LabelledFailure[] = faults
+  .filter((f) => hit.has(f.id))
+  .map((f) => ({ kind: f.kind, start: f.start, failedAt: hit.get(f.id)!, traces: [...(traces.get(f.id)?.values() ?? [])] }));
+console.log('');
+console.log('leading indicators (signals of the failing entity that moved ≥ 4 baseline σ, for ≥ 3 points, before the limit was hit):');
+console.log('kind              signal                                        moved before   median lead   median shift');
+for (const li of learnLeadingIndicators(labelled)) {
+  console.log(`${li.kind.padEnd(17)} ${li.metric.padEnd(45)} ${`${Math.round(li.share * li.failures)}/${li.failures}`.padStart(12)}   ${(li.medianLeadMs === null ? '—' : formatDuration(li.medianLeadMs)).padStart(11)}   ${`${li.medianZ >= 0 ? '+' : ''}${li.medianZ.toFixed(1)} σ`.padStart(12)}`);
+}

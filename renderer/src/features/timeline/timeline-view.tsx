@@ -12,6 +12,7 @@ import { kindColor, palette, vw } from '../../shared/theme.ts';
 import { NavBar, Panel } from '../../shared/ui.tsx';
 import { ExpectedBandChart } from './expected-band.tsx';
 import { inWindow, rangeBounds, RANGES, windowFromBrush, type RangeKey } from './timeline-model.ts';
+import { ForecastPanel } from './forecast-panel.tsx';
 
 /** The timeline view. */
 export function TimelineView({ kiosk }: { kiosk: boolean }) {
@@ -152,6 +153,7 @@ export function TimelineView({ kiosk }: { kiosk: boolean }) {
             }}
           />
         </Panel>
+        <ForecastPanel />
         <Panel
           className="timeline-list"
           title={`In window ${formatDateTime(wFrom)} – ${formatDateTime(wTo)} UTC`}

@@ -31,6 +31,8 @@ import { TopologyGraph, UNIT_ASPECT } from '../topology/topology-graph.tsx';
 import { bucketAnomalies, changesInRange, labelledMarks, probableCause, rankIncidents } from './wall-model.ts';
 import { eventClock } from '../../shared/clock.ts';
 import { AutomationPausedBanner } from '../approvals/pause-switch.tsx';
+import { useForecasts } from '../../api/forecast-hooks.ts';
+import { COMING_UP_MS, ComingUpList } from './coming-up.tsx';
 
 /** Anomalies newer than this colour a node amber. */
 const RECENT_ANOMALY_MS = 15 * 60_000;
@@ -46,6 +48,7 @@ export function WallView({ kiosk }: { kiosk: boolean }) {
   const topology = useTopology();
   const anomalies = useRecentAnomalies();
   const changes = useRecentChanges();
+  const forecasts = useForecasts(COMING_UP_MS);
   const helloDemo = useAppStore((s) => s.helloDemo);
   const realNow = useNow(1000);
   // Ages and windows follow event time (the watermark) when the engine replays or runs the demo.
@@ -129,6 +132,10 @@ export function WallView({ kiosk }: { kiosk: boolean }) {
         testId="incidents-panel"
       >
         <IncidentList incidents={ranked} now={now} kiosk={kiosk} />
+      </Panel>
+
+      <Panel className="wall-coming-up" title="Coming up · next 24 h" testId="coming-up-panel">
+        <ComingUpList data={forecasts.data} now={now} />
       </Panel>
 
       <Panel className="wall-timeline" title="Anomalies · last 3 hours" extra={<span className="change-key">┆ changes</span>}>
