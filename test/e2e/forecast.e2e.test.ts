@@ -49,14 +49,15 @@ describe('forecast end-to-end', { skip: skip ?? false }, () => {
   });
 
   test('the wall lists predicted exhaustions soonest first, and the timeline draws the band ahead of the line', async () => {
-    // Two disks, both flat for an hour then filling: db-host-3 fast (full in ~40 min), web-1 slower (~100 min).
+    // Two disks, both flat for an hour then filling: db-host-3 fast (95% about 12 min after the last
+    // point), web-1 slower (about 70 min after).
     const t0 = Math.floor((Date.now() - 2 * 3_600_000) / STEP) * STEP;
     for (let i = 0; i < 120; i++) {
       const t = t0 + i * STEP;
       const fill = Math.max(0, i - 60);
       for (const [host, rate] of [
-        ['db-host-3', 0.006],
-        ['web-1', 0.0035],
+        ['db-host-3', 0.009],
+        ['web-1', 0.005],
       ] as const) {
         const res = await fetch(`${engine.otlpUrl}/v1/metrics`, {
           method: 'POST',
@@ -75,7 +76,10 @@ describe('forecast end-to-end', { skip: skip ?? false }, () => {
     const u = new URL(engine.uiUrl);
     u.search = '?kiosk';
     await page.goto(u.toString());
-    const rows = await new ComingUpPanel(page).waitForEntity('host:web-1');
+    const rows = await new ComingUpPanel(page).waitForEntity('host:web-1').catch(async (err: Error) => {
+      const fc = await engine.json<{ forecasts: unknown[] }>('/api/forecasts');
+      throw new Error(`${err.message}\nforecasts: ${JSON.stringify(fc.forecasts)}`);
+    });
     const mine = rows.filter((r) => r.entity === 'host:db-host-3' || r.entity === 'host:web-1');
     assert.deepEqual(mine.map((r) => r.entity), ['host:db-host-3', 'host:web-1'], `soonest first: ${JSON.stringify(rows)}`);
     assert.ok(mine[0].inMs < mine[1].inMs);
