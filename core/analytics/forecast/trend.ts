@@ -8,8 +8,9 @@
  * rather hear about the fast fill). A scale is trusted only once it has seen a whole time constant of
  * data since the last break, and only for extrapolations of at most `reachFactor` time constants: a
  * rise seen over four hours may be the morning half of a daily cycle, so it may not speak for the next
- * day; a week-long fill is spoken for by the day-long scale, which averages the daily cycle away. Resets (a cleanup, a restart) and level shifts restart every scale
- * from the new level, so the slope is never estimated across a break.
+ * day; a week-long fill is spoken for by the day-long scale, which averages the daily cycle away.
+ * Drops (a cleanup, a restart) restart every scale from the new level, so the slope is never
+ * estimated across a reset.
  */
 import { normalCdf } from './seasonal.ts';
 
@@ -103,7 +104,9 @@ export class TrendTracker {
       const fit = this.fitAt(fast, t);
       const sigma = Math.sqrt(Math.max(0, fit.resVar));
       const res = y - fit.value;
-      if (Math.abs(res) > Math.max(this.opts.breakSigma * sigma, this.opts.breakMinFrac * Math.abs(limit))) {
+      // Only a drop is a break (a cleanup, a restart): a jump up is what a fast fill looks like at a
+      // coarse scrape interval, and must feed the slope rather than restart it.
+      if (-res > Math.max(this.opts.breakSigma * sigma, this.opts.breakMinFrac * Math.abs(limit))) {
         this.breaks++;
         for (const s of this.scales) s.s0 = s.s2 = s.st = s.sy = s.stt = s.sty = s.syy = 0;
         this.origin = t;
