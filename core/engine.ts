@@ -204,8 +204,6 @@ export class Engine {
     const metrics = batch.metrics && batch.metrics.ts.length ? batch.metrics : undefined;
     this.analytics.submit({
       metrics: metrics && spanSeries ? concatMetricBatches(metrics, spanSeries) : (metrics ?? spanSeries ?? undefined),
-      alerts: batch.alerts?.length ? batch.alerts : undefined,
-      metrics: batch.metrics && batch.metrics.ts.length ? batch.metrics : undefined,
       alerts: alerts?.length ? alerts : undefined,
       changes: batch.changes?.length ? batch.changes : undefined,
       topology,

@@ -126,6 +126,7 @@ export class ApiClient {
   /** One series' actual line with the detector's expected range around it. */
   getExpectedBand(q: { entity: string; name: string; from: number; to: number; step?: number }): Promise<ExpectedBand> {
     return this.get('/api/detection/band', q);
+  }
   /** Time-to-limit of capacity series (soonest first) and failure probability per entity. */
   listForecasts(q: { entity?: string; within?: number } = {}): Promise<ForecastsResponse> {
     return this.get('/api/forecasts', q);
