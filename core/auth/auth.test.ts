@@ -59,6 +59,9 @@ test('the API token is the admin; sessions carry their role; routes need theirs'
   assert.equal(requiredRole('GET', '/api/users'), 'admin');
   assert.equal(requiredRole('PUT', '/api/automation/config'), 'admin');
   assert.equal(requiredRole('POST', '/ingest/events'), 'operator');
+  assert.equal(requiredRole('POST', '/api/sql'), 'viewer', 'a read-only query is reading');
+  assert.equal(requiredRole('POST', '/api/sql/running/q1/cancel'), 'viewer');
+  assert.equal(requiredRole('POST', '/api/sql/saved'), 'operator');
   const viewer = authenticate(`Bearer ${v.token}`, 'x', sessions)!;
   assert.equal(authorised(viewer, 'GET', '/api/stats'), true);
   assert.equal(authorised(viewer, 'POST', '/api/automation/pause'), false);

@@ -65,6 +65,9 @@ export function requiredRole(method: string, pathname: string): Role {
   if (pathname.startsWith('/api/audit')) return 'operator';
   if (pathname.startsWith('/ingest/')) return 'operator';
   if (pathname === '/api/auth/logout' || pathname === '/api/auth/me') return 'viewer';
+  // A SQL query is a POST only because it carries a body; the console's connection is read-only and
+  // confined to the data directory, so a viewer may run (and cancel) queries. Saving one is a change.
+  if (pathname === '/api/sql' || /^\/api\/sql\/running\/[^/]+\/cancel$/.test(pathname)) return 'viewer';
   return write ? 'operator' : 'viewer';
 }
 
