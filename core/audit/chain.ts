@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
+import type { AuditEntryView } from '../common/automation-schemas.ts';
 
 /** The hash a chain's first entry points back to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -26,21 +27,8 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-/** One entry of the chain as stored (one JSON object per line). */
-export interface AuditEntry {
-  /** 1-based, contiguous. */
-  seq: number;
-  /** Wall-clock epoch milliseconds when it was appended. */
-  time: number;
-  actor: string;
-  action: string;
-  subject: string | null;
-  details: Record<string, unknown>;
-  /** Hash of the previous entry (GENESIS_HASH for the first). */
-  prev: string;
-  /** SHA-256 over `prev` and the canonical JSON of the other fields. */
-  hash: string;
-}
+/** One entry of the chain as stored (one JSON object per line); the API returns the same shape. */
+export type AuditEntry = AuditEntryView;
 
 /** The result of checking a chain. */
 export interface AuditVerification {

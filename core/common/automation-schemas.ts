@@ -140,15 +140,19 @@ export interface AutomationStatus {
   auditIntact: boolean;
 }
 
-/** An entry of the audit trail as the API returns it. */
+/** An entry of the audit trail, as stored (one JSON object per line) and as the API returns it. */
 export interface AuditEntryView {
+  /** 1-based, contiguous. */
   seq: number;
+  /** Wall-clock epoch milliseconds when it was appended. */
   time: number;
   actor: string;
   action: string;
   subject: string | null;
   details: Record<string, unknown>;
+  /** Hash of the previous entry (the genesis hash for the first). */
   prev: string;
+  /** SHA-256 over `prev` and the canonical JSON of the other fields. */
   hash: string;
 }
 

@@ -6,10 +6,9 @@
  * Usage: npm run eval:demo [-- --faults 35 --seed 3]
  */
 import { parseArgs } from 'node:util';
-import type { Incident, IncidentDetail, Stats } from '../../core/common/schemas.ts';
 import { FAULT_KINDS } from '../../core/common/schemas.ts';
 import { DemoSimulator } from '../../core/demo/simulator.ts';
-import { feedRange, feedTopology } from '../fixtures/demo-feed.ts';
+import { runDemoRange } from '../fixtures/demo-feed.ts';
 import { matchFaults, summarise } from '../fixtures/demo-scoring.ts';
 import { startEngineProcess } from '../fixtures/engine-process.ts';
 
@@ -33,24 +32,7 @@ try {
   const faults = Array.from({ length: N }, (_, i) => sim.injectFault(START + WARMUP + i * EVERY, { kind: FAULT_KINDS[i % FAULT_KINDS.length] }));
   const end = START + WARMUP + N * EVERY + 10 * 60_000;
   console.log(`# Watchfloor demo evaluation — seed ${values.seed}, ${N} faults every ${EVERY / 60_000} min, ${((end - START) / 3_600_000).toFixed(1)} h of event time`);
-  const t0 = performance.now();
-  await feedTopology(engine, sim);
-  let lastPct = -1;
-  const sent = await feedRange(engine, sim, START, end, {
-    onProgress: (done, total) => {
-      const pct = Math.floor((100 * done) / total);
-      if (pct % 10 === 0 && pct !== lastPct) {
-        lastPct = pct;
-        const el = (performance.now() - t0) / 1000;
-        process.stderr.write(`  replay ${pct}%  ${el.toFixed(1)} s elapsed, ETA ${pct ? ((el * (100 - pct)) / pct).toFixed(1) : '?'} s\n`);
-      }
-    },
-  });
-  await engine.json('/api/flush', { method: 'POST' });
-  const replaySeconds = (performance.now() - t0) / 1000;
-  const stats = await engine.json<Stats>('/api/stats');
-  const list = await engine.json<Incident[]>('/api/incidents?status=all&limit=100000');
-  const details = await Promise.all(list.map((i) => engine.json<IncidentDetail>(`/api/incidents/${i.id}`)));
+  const { sent, seconds: replaySeconds, stats, details } = await runDemoRange(engine, sim, START, end);
   const outcomes = matchFaults(faults, details);
   const s = summarise(outcomes);
 

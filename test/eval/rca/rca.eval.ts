@@ -18,14 +18,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Anomaly, DemoFault, Incident, IncidentDetail, Stats } from '../../../core/common/schemas.ts';
+import type { Anomaly, DemoFault, IncidentDetail, Stats } from '../../../core/common/schemas.ts';
 import { FAULT_KINDS } from '../../../core/common/schemas.ts';
 import { resolveConfig } from '../../../core/analytics/config.ts';
 import { Correlator } from '../../../core/analytics/correlator.ts';
 import { estateTopology } from '../../../core/demo/estate.ts';
 import { DemoSimulator } from '../../../core/demo/simulator.ts';
 import { parseChanges, parseEvents, parseTopology } from '../../../core/ingest/events.ts';
-import { feedRange, feedTopology } from '../../fixtures/demo-feed.ts';
+import { runDemoRange } from '../../fixtures/demo-feed.ts';
 import { matchFaults, summarise } from '../../fixtures/demo-scoring.ts';
 import { startEngineProcess } from '../../fixtures/engine-process.ts';
 import { scoreGrouping } from './grouping.ts';
@@ -95,25 +95,7 @@ async function runDemo(): Promise<void> {
   const { sim, faults, start: START, end } = setUp();
   const engine = await startEngineProcess();
   try {
-    const t0 = performance.now();
-    await feedTopology(engine, sim);
-    let lastPct = -1;
-    const sent = await feedRange(engine, sim, START, end, {
-      onProgress: (done, total) => {
-        const pct = Math.floor((100 * done) / total);
-        if (pct % 5 === 0 && pct !== lastPct) {
-          lastPct = pct;
-          const el = (performance.now() - t0) / 1000;
-          process.stderr.write(`  replay ${pct}%  ${el.toFixed(0)} s elapsed, ETA ${pct ? ((el * (100 - pct)) / pct).toFixed(0) : '?'} s\n`);
-        }
-      },
-    });
-    await engine.json('/api/flush', { method: 'POST' });
-    const replaySeconds = (performance.now() - t0) / 1000;
-    const stats = await engine.json<Stats>('/api/stats');
-    const list = await engine.json<Incident[]>('/api/incidents?status=all&limit=100000');
-    const details: IncidentDetail[] = [];
-    for (const i of list) details.push(await engine.json<IncidentDetail>(`/api/incidents/${i.id}`));
+    const { sent, seconds: replaySeconds, stats, details } = await runDemoRange(engine, sim, START, end, 5);
     if (values.dump) {
       const anomalies = await engine.json<Anomaly[]>('/api/anomalies?limit=100000000');
       writeFileSync(values.dump, JSON.stringify({ anomalies }));
