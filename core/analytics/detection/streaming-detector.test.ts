@@ -69,3 +69,23 @@ test('NAB standard score stays above its floor (35; `npm run eval:nab` reports t
   const r = scoreProfile(swept, 'standard', loadNabProfiles(nab).standard);
   assert.ok(r.normalised >= 35, `NAB standard ${r.normalised.toFixed(1)}`);
 });
+
+test('context novelty flags a shape never seen before that stays inside the usual range', () => {
+  // A daily cycle at 5-minute steps (a ramp up to a plateau and back) for eight days, then half a day
+  // held flat at mid-level: every value is ordinary, only the shape is new.
+  const rand = seededRandom(5);
+  const n = 288 * 9;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 300_000);
+  const cycle = (i: number) => {
+    const p = (i % 288) / 288;
+    return p < 0.25 ? 20 : p < 0.5 ? 20 + 60 * ((p - 0.25) / 0.25) : p < 0.75 ? 80 : 80 - 60 * ((p - 0.75) / 0.25);
+  };
+  const flatFrom = 288 * 8;
+  const values = Float64Array.from({ length: n }, (_, i) => (i >= flatFrom && i < flatFrom + 144 ? 50 : cycle(i)) + rand());
+  const withNovelty = scoreSeries(ts, values);
+  const without = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useNovelty: false });
+  const peak = (s: Float64Array, a: number, b: number) => Math.max(...s.slice(a, b));
+  assert.ok(peak(withNovelty, flatFrom, flatFrom + 144) >= 0.6, 'the flat stretch is flagged');
+  assert.ok(peak(withNovelty, 600, flatFrom) < 0.6, 'the ordinary cycles after warm-up are not');
+  assert.ok(peak(without, flatFrom, flatFrom + 144) < peak(withNovelty, flatFrom, flatFrom + 144), 'novelty is what flags it');
+});

@@ -19,6 +19,10 @@
  * 6. Re-alert suppression: a score not above the recent maximum score is damped, and after an
  *    alert-level score a hold damps what follows unless it is a clearly stronger event, so one
  *    incident is flagged once, at its start.
+ * 7. Context novelty, a channel of its own: values binned over the range seen so far, the last few
+ *    bins as a context, a bit per context ever seen (512 bytes); a burst of never-seen contexts beyond
+ *    the series' habit flags a new shape even inside the usual range. The output is the larger of the
+ *    residual score and the novelty score.
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
@@ -63,6 +67,22 @@ export interface DetectorSettings {
   holdEscape: number;
   /** Scale floor relative to |level|. */
   minRelativeScale: number;
+  /** Context novelty: value bins over the range seen so far (at most 16). */
+  noveltyBins: number;
+  /** Context novelty: how many consecutive binned values form a context (bins^length ≤ 4096). */
+  noveltyContext: number;
+  /** Context novelty is silent for this many points (every context is new at first). */
+  noveltyWarmup: number;
+  /** Weight of a new point in the short EWMA of "this context is new". */
+  noveltyAlpha: number;
+  /** Weight of a new point in the long-run rate of new contexts. */
+  noveltyRateAlpha: number;
+  /** Floor of the long-run rate (a series that has stopped seeing new contexts is not infinitely sure). */
+  noveltyRateFloor: number;
+  /** Novelty score = excess of the short EWMA over the long-run rate, in its standard deviations, ÷ this (capped at 1). */
+  noveltyZ: number;
+  /** A novelty excess of this many standard deviations starts a novelty hold (`holdPoints` × `holdFactor`). */
+  noveltyHoldZ: number;
   useSeasonal: boolean;
   useMultiScale: boolean;
   useChangePoint: boolean;
@@ -72,6 +92,8 @@ export interface DetectorSettings {
   useDifference: boolean;
   useSelfNormalise: boolean;
   useSuppression: boolean;
+  /** Context-novelty evidence: a shape of recent values never seen before. */
+  useNovelty: boolean;
 }
 
 /**
@@ -97,6 +119,14 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   holdFactor: 0.1,
   holdEscape: 0.5,
   minRelativeScale: 0.001,
+  noveltyBins: 10,
+  noveltyContext: 3,
+  noveltyWarmup: 300,
+  noveltyAlpha: 0.1,
+  noveltyRateAlpha: 0.003,
+  noveltyRateFloor: 0.005,
+  noveltyZ: 15,
+  noveltyHoldZ: 6,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -104,6 +134,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   useDifference: false,
   useSelfNormalise: true,
   useSuppression: true,
+  useNovelty: true,
 });
 
 const HOUR_MS = 3_600_000;
@@ -120,11 +151,13 @@ const H_LASTDAY = 96;
 const MS = 120;
 const F_MAX = MS + MAX_SCALES;
 const STATE_SIZE = F_MAX + FEATURES;
+/** Words of the context bit set: room for 4096 contexts. */
+const CONTEXT_WORDS = 128;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 32 * 8 + 160;
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + CONTEXT_WORDS * 4 + 40 * 8 + 240;
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -158,6 +191,15 @@ export class StreamingDetector {
   private holdLeft = 0;
   private holdPeak = 0;
   private youth = 1;
+  private lo = Infinity;
+  private hi = -Infinity;
+  /** The last `noveltyContext` value bins as one base-`noveltyBins` number. */
+  private context = 0;
+  private novelShort = 0;
+  private novelRate = 0;
+  private novelHoldLeft = 0;
+  /** One bit per context: seen before or not (bins^length ≤ 4096 bits = 512 bytes). */
+  private readonly seen = new Uint32Array(CONTEXT_WORDS);
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {}
 
@@ -259,8 +301,10 @@ export class StreamingDetector {
     const step = Math.abs(value - this.prev);
     if (step > 0 && step < this.resolution) this.resolution = step;
     this.prev = value;
+    const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
+    const nov = s.useNovelty ? this.novelty(value) : 0;
     this.n++;
-    return raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
+    return nov > out ? nov : out;
   }
 
   /**
@@ -279,6 +323,43 @@ export class StreamingDetector {
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
     this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * s.maxDecay, v);
+    return out;
+  }
+
+  /**
+   * Context novelty: the value is binned over the range seen so far, the last few bins form a context,
+   * and a context never seen before is evidence whatever the series' scale (a flat stretch in a
+   * daily cycle, a missing peak, denser spikes). The score is the short-run rate of new contexts in
+   * excess of the long-run rate, in standard deviations of that rate's EWMA, ÷ `noveltyZ`: a series
+   * that keeps meeting new contexts (noise) needs a burst well above its habit. It is a channel of its
+   * own beside the residual score (the output is the larger of the two) with its own hold, so one
+   * novel episode is flagged once and does not silence the residual evidence.
+   */
+  private novelty(value: number): number {
+    const s = this.s;
+    if (value < this.lo) this.lo = value;
+    if (value > this.hi) this.hi = value;
+    const bins = s.noveltyBins;
+    const span = this.hi - this.lo;
+    const b = span > 0 ? Math.min(bins - 1, Math.floor(((value - this.lo) / span) * bins)) : 0;
+    const size = Math.pow(bins, s.noveltyContext);
+    this.context = (this.context * bins + b) % size;
+    const word = this.context >>> 5;
+    const bit = 1 << (this.context & 31);
+    const novel = (this.seen[word] & bit) === 0 ? 1 : 0;
+    this.seen[word] |= bit;
+    this.novelShort += s.noveltyAlpha * (novel - this.novelShort);
+    let out = 0;
+    if (this.n >= s.noveltyWarmup) {
+      const p = Math.max(this.novelRate, s.noveltyRateFloor);
+      const z = (this.novelShort - p) / Math.sqrt((p * (1 - p) * s.noveltyAlpha) / (2 - s.noveltyAlpha));
+      if (z > 0) out = Math.min(1, z / s.noveltyZ);
+      if (this.novelHoldLeft > 0) {
+        this.novelHoldLeft--;
+        out *= s.holdFactor;
+      } else if (z >= s.noveltyHoldZ) this.novelHoldLeft = s.holdPoints;
+    }
+    this.novelRate += Math.max(s.noveltyRateAlpha, 1 / this.n) * (novel - this.novelRate);
     return out;
   }
 

@@ -116,6 +116,7 @@ if (!args['no-ablation']) {
     ['re-alert suppression', { useSuppression: !DEFAULT_DETECTOR_SETTINGS.useSuppression }],
     ['volatility evidence', { useVolatility: !DEFAULT_DETECTOR_SETTINGS.useVolatility }],
     ['first-difference evidence', { useDifference: !DEFAULT_DETECTOR_SETTINGS.useDifference }],
+    ['context novelty', { useNovelty: !DEFAULT_DETECTOR_SETTINGS.useNovelty }],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch] of variants) {
@@ -128,7 +129,7 @@ if (!args['no-ablation']) {
   }
 }
 
-const PLOT_FILES = ['artificialWithAnomaly/art_daily_jumpsup.csv', 'realKnownCause/machine_temperature_system_failure.csv', 'realKnownCause/nyc_taxi.csv', 'realTweets/Twitter_volume_AAPL.csv', 'realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv'];
+const PLOT_FILES = ['artificialWithAnomaly/art_daily_jumpsup.csv', 'artificialWithAnomaly/art_daily_flatmiddle.csv', 'realKnownCause/machine_temperature_system_failure.csv', 'realKnownCause/nyc_taxi.csv', 'realTweets/Twitter_volume_AAPL.csv', 'realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv'];
 const html = plotPage(
   PLOT_FILES.map((name) => corpus.findIndex((f) => f.name === name)).filter((i) => i >= 0),
   results.standard.threshold,
