@@ -201,7 +201,15 @@ export class StreamingDetector {
   /** One bit per context: seen before or not (bins^length ≤ 4096 bits = 512 bytes). */
   private readonly seen = new Uint32Array(CONTEXT_WORDS);
 
-  constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {}
+  /** bins^length: the number of distinct contexts (≤ 4096, the bit set's size). */
+  private readonly contextSize: number;
+  /** Standard deviation of the novelty EWMA per unit of √(p(1 − p)). */
+  private readonly noveltySd: number;
+
+  constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
+    this.contextSize = Math.min(CONTEXT_WORDS * 32, Math.pow(s.noveltyBins, s.noveltyContext));
+    this.noveltySd = Math.sqrt(s.noveltyAlpha / (2 - s.noveltyAlpha));
+  }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
   update(ts: number, value: number): number {
@@ -342,8 +350,7 @@ export class StreamingDetector {
     const bins = s.noveltyBins;
     const span = this.hi - this.lo;
     const b = span > 0 ? Math.min(bins - 1, Math.floor(((value - this.lo) / span) * bins)) : 0;
-    const size = Math.pow(bins, s.noveltyContext);
-    this.context = (this.context * bins + b) % size;
+    this.context = (this.context * bins + b) % this.contextSize;
     const word = this.context >>> 5;
     const bit = 1 << (this.context & 31);
     const novel = (this.seen[word] & bit) === 0 ? 1 : 0;
@@ -352,7 +359,7 @@ export class StreamingDetector {
     let out = 0;
     if (this.n >= s.noveltyWarmup) {
       const p = Math.max(this.novelRate, s.noveltyRateFloor);
-      const z = (this.novelShort - p) / Math.sqrt((p * (1 - p) * s.noveltyAlpha) / (2 - s.noveltyAlpha));
+      const z = (this.novelShort - p) / (this.noveltySd * Math.sqrt(p * (1 - p)));
       if (z > 0) out = Math.min(1, z / s.noveltyZ);
       if (this.novelHoldLeft > 0) {
         this.novelHoldLeft--;
