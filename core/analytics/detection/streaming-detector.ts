@@ -151,6 +151,12 @@ const H_LASTDAY = 96;
 const MS = 120;
 const F_MAX = MS + MAX_SCALES;
 const STATE_SIZE = F_MAX + FEATURES;
+/**
+ * Context novelty speaks only for a series that has visited at least this many value bins: in a
+ * two-valued series (0 and 1) every context is a combination of familiar values, and the first time
+ * two rare 1s fall close together is chance, not a new shape.
+ */
+const MIN_NOVELTY_BINS = 3;
 /** Words of the context bit set: room for 4096 contexts. */
 const CONTEXT_WORDS = 128;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
@@ -198,6 +204,8 @@ export class StreamingDetector {
   private novelShort = 0;
   private novelRate = 0;
   private novelHoldLeft = 0;
+  /** One bit per value bin ever visited. */
+  private binsSeen = 0;
   /** One bit per context: seen before or not (bins^length ≤ 4096 bits = 512 bytes). */
   private readonly seen = new Uint32Array(CONTEXT_WORDS);
 
@@ -351,13 +359,14 @@ export class StreamingDetector {
     const span = this.hi - this.lo;
     const b = span > 0 ? Math.min(bins - 1, Math.floor(((value - this.lo) / span) * bins)) : 0;
     this.context = (this.context * bins + b) % this.contextSize;
+    this.binsSeen |= 1 << b;
     const word = this.context >>> 5;
     const bit = 1 << (this.context & 31);
     const novel = (this.seen[word] & bit) === 0 ? 1 : 0;
     this.seen[word] |= bit;
     this.novelShort += s.noveltyAlpha * (novel - this.novelShort);
     let out = 0;
-    if (this.n >= s.noveltyWarmup) {
+    if (this.n >= s.noveltyWarmup && popcount(this.binsSeen) >= MIN_NOVELTY_BINS) {
       const p = Math.max(this.novelRate, s.noveltyRateFloor);
       const z = (this.novelShort - p) / (this.noveltySd * Math.sqrt(p * (1 - p)));
       if (z > 0) out = Math.min(1, z / s.noveltyZ);
@@ -397,6 +406,12 @@ export class StreamingDetector {
       this.st[H_DAYS + hour]++;
     }
   }
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (let v = x; v !== 0; v &= v - 1) c++;
+  return c;
 }
 
 /** Scores a whole series with a fresh detector: one score per point, in input order. */
