@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { entityChanges, medianIqr, rankByChange, seriesChange } from './change-score.ts';
+import { entityChanges, medianIqr, metricFamily, rankByChange, seriesChange, symptomWindows } from './change-score.ts';
 import { TopologyGraph } from './topology.ts';
 
 const flat = (v: number, n = 40, wobble = 0.02) => Array.from({ length: n }, (_, i) => v * (1 + wobble * Math.sin(i)));
@@ -49,5 +49,22 @@ describe('robust change scoring', () => {
     assert.equal(ranked.find((c) => c.entity === 'api')!.explainedBy, 'db');
     assert.equal(ranked.at(-1)!.entity, 'cdn');
     for (const c of ranked) assert.ok(c.score >= 0 && c.score <= 1);
+  });
+
+  test("the symptom's metric family is ranked: a noisy latency percentile does not outrank lost availability", () => {
+    const windows = [
+      { entity: 'quiet-node', metric: 'latency.p99', normal: flat(10), anomalous: [400] },
+      { entity: 'failing', metric: 'availability.Average', normal: flat(100, 40, 0.001), anomalous: [90] },
+      { entity: 'failing', metric: 'latency.p99', normal: flat(20), anomalous: [21] },
+    ];
+    const g = new TopologyGraph();
+    assert.equal(rankByChange(entityChanges(windows), g)[0].entity, 'quiet-node');
+    const own = symptomWindows(windows, 'availability');
+    assert.deepEqual(own.map((w) => w.entity), ['failing']);
+    assert.equal(rankByChange(entityChanges(own), g)[0].entity, 'failing');
+    assert.equal(metricFamily('latency.p95'), 'latency');
+    // No window of that family, or no symptom known: every window counts.
+    assert.equal(symptomWindows(windows, 'requests').length, 3);
+    assert.equal(symptomWindows(windows, null).length, 3);
   });
 });

@@ -101,6 +101,26 @@ export function seriesChange(w: SeriesWindow): EntityChange | null {
   return best;
 }
 
+/** The family of a metric name: its first dotted segment (`latency` of `latency.p95`). */
+export function metricFamily(metric: string): string {
+  const i = metric.indexOf('.');
+  return i < 0 ? metric : metric.slice(0, i);
+}
+
+/**
+ * The windows of the symptom's metric family (`latency` when the alert is about latency), or all of
+ * them when none is of that family. A cause shows the kind of trouble its symptom shows: a slow
+ * dependency makes its callers slow, a failing one makes them fail. Ranking every metric together lets
+ * a noisy series of another kind (a latency percentile jumping on a quiet node while the symptom is
+ * lost availability) outrank the entity that actually fails.
+ */
+export function symptomWindows(windows: SeriesWindow[], symptomMetric: string | null | undefined): SeriesWindow[] {
+  if (!symptomMetric) return windows;
+  const family = metricFamily(symptomMetric);
+  const same = windows.filter((w) => metricFamily(w.metric) === family);
+  return same.length > 0 ? same : windows;
+}
+
 /** The strongest change per entity (BARO's per-entity score). */
 export function entityChanges(windows: Iterable<SeriesWindow>): Map<EntityId, EntityChange> {
   const out = new Map<EntityId, EntityChange>();
