@@ -232,7 +232,10 @@ export class Engine {
       for (const anomaly of out.anomalies.slice(-MAX_ANOMALY_BROADCAST)) this.hub.broadcast({ type: 'anomaly-detected', anomaly });
     } else {
       if (!out.events.length) return;
-      await this.storage.upsertIncidents(out.events.map((e) => e.incident));
+      await this.storage.upsertIncidents(
+        out.events.map((e) => e.incident),
+        out.events.map((e) => e.added),
+      );
       for (const e of out.events) this.hub.broadcast({ type: e.type, incident: summary(e.incident) });
       // Automation reacts after the incident is stored, so an action can always be traced to it; it
       // queues the events itself, so the analytics never wait for it.

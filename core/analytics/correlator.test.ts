@@ -316,4 +316,76 @@ describe('Correlator', () => {
     const resolved = run([{ alerts: [alert({ time: T0 + 35 * MIN, entity: 'host:beta-2', title: 'Object store 5xx on beta-2', status: 'resolved' })] }], c);
     assert.equal(resolved.incidents.get(`${latest[0].id}-split-1`)?.status, 'resolved');
   });
+
+  test('an update carries only the members added since the previous event; first, last and split events carry all', () => {
+    const alerts: AlertRecord[] = [];
+    for (let h = 0; h < 40; h++) alerts.push(alert({ time: T0 + h * SEC, entity: `host:rack-${h}`, title: `NodeDown on rack-${h}`, fingerprint: `NodeDown|rack-${h}`, severity: 'critical' }));
+    const c = new Correlator(cfg);
+    const events: IncidentEvent[] = [];
+    for (let i = 0; i < alerts.length; i += 10) events.push(...c.ingest({ alerts: alerts.slice(i, i + 10), watermark: T0 + (i + 10) * SEC + 30 * SEC }));
+    const storm = live(new Map(events.map((e) => [e.incident.id, e.incident])))[0];
+    const mine = events.filter((e) => e.incident.id === storm.id);
+    assert.equal(mine[0].type, 'incident-opened');
+    assert.equal(mine[0].added, undefined);
+    const updates = mine.filter((e) => e.type === 'incident-updated');
+    assert.ok(updates.length >= 2 && updates.every((e) => e.added !== undefined));
+    // Replaying the events as a store would: what it holds is always the full member list.
+    const held = new Set<string>();
+    for (const e of mine) {
+      if (!e.added) held.clear();
+      for (const m of e.added ?? e.incident.members) held.add(m.id);
+      assert.deepEqual([...held].sort(), e.incident.members.map((m) => m.id).sort());
+    }
+    assert.ok(updates.reduce((n, e) => n + e.added!.length, 0) < updates.reduce((n, e) => n + e.incident.members.length, 0));
+    const split = c.applyFeedback([{ action: 'split', incident: storm.id, memberIds: [storm.members[0].id], newId: `${storm.id}-split-1`, pairs: [] }]);
+    assert.ok(split.events.every((e) => e.added === undefined));
+    const resolved = c.ingest({ alerts: alerts.map((a, i) => ({ ...a, id: `${a.id}-r`, status: 'resolved' as const, time: T0 + 10 * MIN + i })), watermark: T0 + 20 * MIN });
+    assert.ok(resolved.filter((e) => e.type === 'incident-resolved').every((e) => e.added === undefined));
+  });
+
+  test("merging an open incident with a resolved one keeps the resolved one's members through later updates", () => {
+    const c = new Correlator(cfg);
+    const old = alert({ time: T0, entity: 'host:alpha-1', title: 'Backup job failed on alpha-1', severity: 'major' });
+    const first = run([{ alerts: [old] }, { alerts: [{ ...old, id: 'old-r', status: 'resolved', time: T0 + MIN }] }], c);
+    const done = live(first.incidents)[0];
+    assert.equal(done.status, 'resolved');
+    const now = alert({ time: T0 + 5 * MIN, entity: 'host:beta-1', title: 'Object store 5xx on beta-1', severity: 'major' });
+    const open = live(run([{ alerts: [now] }], c).incidents)[0];
+    assert.equal(open.status, 'open');
+    const stored = [done, open].map((i) => ({ id: i.id, openedAt: i.openedAt, members: i.members }));
+    const merged = c.applyFeedback([{ action: 'merge', target: open.id, others: [done.id], pairs: [], stored }]);
+    assert.deepEqual(merged.applied, [open.id]);
+    const into = merged.events.find((e) => e.incident.id === open.id)!;
+    assert.deepEqual(into.incident.members.map((m) => m.id).sort(), [done.members[0].id, open.members[0].id].sort());
+    assert.deepEqual(into.added?.map((m) => m.id), [done.members[0].id]);
+    // A later signal on the open incident: its snapshot still holds the adopted member.
+    const later = run([{ alerts: [alert({ time: T0 + 6 * MIN, entity: 'host:beta-1', title: 'Object store latency high on beta-1', severity: 'major' })] }], c);
+    const snap = later.incidents.get(open.id)!;
+    assert.equal(snap.members.length, 3);
+    assert.ok(snap.members.some((m) => m.id === done.members[0].id));
+    // Resolving its one firing alert resolves the whole incident; the adopted, resolved alert does not hold it open.
+    const end = run([{ alerts: [
+      { ...now, id: 'now-r', status: 'resolved', time: T0 + 8 * MIN },
+      alert({ id: 'lat-r', time: T0 + 8 * MIN, entity: 'host:beta-1', title: 'Object store latency high on beta-1', status: 'resolved' }),
+    ] }], c);
+    assert.equal(end.incidents.get(open.id)?.status, 'resolved');
+  });
+
+  test('a resolved target merged with an open incident is reopened with both incidents members', () => {
+    const c = new Correlator(cfg);
+    const old = alert({ time: T0, entity: 'host:alpha-1', title: 'Backup job failed on alpha-1', severity: 'major' });
+    const done = live(run([{ alerts: [old] }, { alerts: [{ ...old, id: 'old-r', status: 'resolved', time: T0 + MIN }] }], c).incidents)[0];
+    const open = live(run([{ alerts: [alert({ time: T0 + 5 * MIN, entity: 'host:beta-1', title: 'Object store 5xx on beta-1', severity: 'major' })] }], c).incidents).find((i) => i.status === 'open')!;
+    const stored = [done, open].map((i) => ({ id: i.id, openedAt: i.openedAt, members: i.members }));
+    const merged = c.applyFeedback([{ action: 'merge', target: done.id, others: [open.id], pairs: [], stored }]);
+    assert.deepEqual(merged.applied.sort(), [done.id, open.id].sort());
+    const snap = new Map(merged.events.map((e) => [e.incident.id, e.incident]));
+    assert.equal(snap.get(done.id)!.status, 'open');
+    assert.equal(snap.get(done.id)!.openedAt, done.openedAt);
+    assert.equal(snap.get(done.id)!.members.length, 2);
+    assert.equal(snap.get(open.id)!.title, `Merged into ${done.id}`);
+    // Nothing open on either side: the correlator leaves it to storage.
+    const none = c.applyFeedback([{ action: 'merge', target: 'inc-gone', others: ['inc-gone-too'], pairs: [], stored: [] }]);
+    assert.deepEqual(none.applied, []);
+  });
 });

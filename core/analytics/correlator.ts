@@ -22,13 +22,27 @@ import { hashId } from './hash.ts';
 import { NoiseFilter } from './noise.ts';
 import { rankRootCauses } from './rca.ts';
 import type { IncidentSignature } from './similarity.ts';
-import { CooccurrenceModel, incidentSimilarity, titleTemplate } from './similarity.ts';
+import { CooccurrenceModel, incidentSimilarity, memberTemplateOf, titleTemplate } from './similarity.ts';
 import { TopologyGraph } from './topology.ts';
 
 /** One incident lifecycle event with the incident's full snapshot. */
 export interface IncidentEvent {
   type: 'incident-opened' | 'incident-updated' | 'incident-resolved';
   incident: IncidentDetail;
+  /**
+   * Set when the members changed only by these additions since this incident's previous event: a
+   * store that wrote that event may append these instead of rewriting every member (a storm
+   * incident grows by a few hundred members per batch while holding thousands). Absent: the member
+   * list is to be written whole (first and last event of an incident, after a split).
+   */
+  added?: IncidentMember[];
+}
+
+/** An incident as stored, for incidents an operator's decision names that the correlator no longer holds. */
+export interface StoredIncident {
+  id: string;
+  openedAt: number;
+  members: IncidentMember[];
 }
 
 /** What the correlator is fed; every part optional. */
@@ -46,7 +60,18 @@ export interface CorrelatorInput {
  * and learn the template pairs (which kinds of signal belong together, or apart).
  */
 export type FeedbackDecision =
-  | { action: 'merge'; target: string; others: string[]; pairs: [string, string][] }
+  | {
+      action: 'merge';
+      target: string;
+      others: string[];
+      pairs: [string, string][];
+      /**
+       * The incidents of the decision as stored. Those the correlator no longer holds (resolved) join
+       * the merged incident from here: their members are adopted, and a resolved target merged with
+       * open incidents is reopened, so the open incident's later updates do not drop them.
+       */
+      stored?: StoredIncident[];
+    }
   | { action: 'split'; incident: string; memberIds: string[]; newId: string; pairs: [string, string][] }
   | { action: 'learn'; decision: 'merge' | 'split'; pairs: [string, string][] };
 
@@ -91,6 +116,10 @@ interface OpenIncident {
   anomalies: Anomaly[];
   /** Signal templates of its members with their counts (see titleTemplate). */
   templates: Map<string, number>;
+  /** Members already handed out in an event (its stored prefix), or −1 before its first event. */
+  emitted: number;
+  /** Members were removed or reordered since the last event: the next one carries them whole. */
+  rewrite: boolean;
 }
 
 /** A recent signal of one template, for storm detection. */
@@ -140,6 +169,7 @@ const HISTORY_MAX_ENTITIES = 200;
 const HISTORY_MIN_SIMILARITY = 0.3;
 /** A repeat of a firing alert re-emits its incident at most this often (event time). */
 const DUPLICATE_REFRESH_MS = 60_000;
+const EMPTY_FIRING: ReadonlySet<string> = new Set();
 
 /** Noise reduction + correlation + RCA over event time. Not thread-safe; one per correlator worker. */
 export class Correlator {
@@ -236,13 +266,29 @@ export class Correlator {
       const kind = d.action === 'learn' ? d.decision : d.action;
       for (const [a, b] of d.pairs) this.cooccurrence.decide(a, b, kind);
       if (d.action === 'merge') {
-        const into = this.open.get(this.currentId(d.target));
-        if (!into) continue;
+        const stored = new Map((d.stored ?? []).map((x) => [x.id, x]));
+        let into = this.open.get(this.currentId(d.target));
+        if (!into) {
+          // A resolved target merged with incidents still open is reopened with its stored members.
+          const past = stored.get(d.target);
+          if (!past || !d.others.some((o) => this.open.has(this.currentId(o)))) continue;
+          into = this.revive(past);
+          applied.add(into.id);
+        }
         for (const o of d.others) {
           const other = this.open.get(this.currentId(o));
-          if (!other || other === into) continue;
-          this.merge(into, other, Math.max(into.updatedAt, other.updatedAt));
-          applied.add(into.id).add(other.id);
+          if (other) {
+            if (other === into) continue;
+            this.merge(into, other, Math.max(into.updatedAt, other.updatedAt));
+            applied.add(into.id).add(other.id);
+            continue;
+          }
+          // A resolved incident's members join; the caller closes it in storage.
+          const past = stored.get(o);
+          if (!past || this.mergedInto.has(o) || o === into.id) continue;
+          this.adopt(into, past.members);
+          this.mergedInto.set(o, into.id);
+          applied.add(into.id);
         }
       } else if (d.action === 'split') {
         const inc = this.open.get(this.currentId(d.incident));
@@ -275,32 +321,56 @@ export class Correlator {
     for (const e of inc.entities) this.entityIndex.get(e)?.delete(inc.id);
     const fresh = this.newIncident(inc.id, inc.openedAt);
     const anomalyById = new Map(anomalies.map((a) => [a.id, a]));
-    Object.assign(inc, { ...fresh, openedAt: inc.openedAt, updatedAt: inc.updatedAt });
+    Object.assign(inc, { ...fresh, openedAt: inc.openedAt, updatedAt: inc.updatedAt, emitted: inc.emitted, rewrite: true });
     this.open.set(inc.id, inc);
+    for (const m of members) this.addMemberState(inc, m, m.kind === 'anomaly' ? anomalyById.get(m.id) : undefined, firing);
+    this.touch(inc, false);
+  }
+
+  /** Reopens a resolved incident from its stored members (an operator merged open incidents into it). */
+  private revive(past: StoredIncident): OpenIncident {
+    const inc = this.newIncident(past.id, past.openedAt);
+    const h = this.history.findIndex((x) => x.id === past.id);
+    if (h >= 0) this.history.splice(h, 1);
+    this.adopt(inc, past.members);
+    return inc;
+  }
+
+  /** Adds members of a resolved incident (none of them firing) to `inc`, skipping those it has. */
+  private adopt(inc: OpenIncident, members: IncidentMember[]): void {
+    const have = new Set(inc.members.map((m) => `${m.kind}|${m.id}`));
     for (const m of members) {
-      inc.members.push(m);
-      const an = m.kind === 'anomaly' ? anomalyById.get(m.id) : undefined;
-      inc.templates.set(memberTemplate(m, an), (inc.templates.get(memberTemplate(m, an)) ?? 0) + 1);
-      if (!inc.entitySet.has(m.entity)) {
-        inc.entitySet.add(m.entity);
-        inc.entities.push(m.entity);
-        let ids = this.entityIndex.get(m.entity);
-        if (!ids) this.entityIndex.set(m.entity, (ids = new Set()));
-        ids.add(inc.id);
-      }
-      if (entityKind(m.entity) === 'service') inc.services.add(entityName(m.entity));
-      if (m.severity && severityRank(m.severity) < severityRank(inc.severity)) inc.severity = m.severity;
-      inc.lastSignalAt = Math.max(inc.lastSignalAt, m.time);
-      inc.entityLast.set(m.entity, Math.max(inc.entityLast.get(m.entity) ?? -Infinity, m.time));
-      if (m.kind === 'alert') {
-        inc.alertMembers++;
-        if (firing.has(m.fingerprint)) {
-          inc.firing.add(m.fingerprint);
-          this.fingerprintIncident.set(m.fingerprint, inc.id);
-        }
-      } else if (an) inc.anomalies.push(an);
+      if (have.has(`${m.kind}|${m.id}`)) continue;
+      have.add(`${m.kind}|${m.id}`);
+      this.addMemberState(inc, { ...m }, undefined, EMPTY_FIRING);
     }
     this.touch(inc, false);
+  }
+
+  /** Appends one member and updates what the incident derives from its members. */
+  private addMemberState(inc: OpenIncident, m: IncidentMember, an: Anomaly | undefined, firing: ReadonlySet<string>): void {
+    inc.members.push(m);
+    const template = m.kind === 'anomaly' && !an ? memberTemplateOf(m) : memberTemplate(m, an);
+    inc.templates.set(template, (inc.templates.get(template) ?? 0) + 1);
+    if (!inc.entitySet.has(m.entity)) {
+      inc.entitySet.add(m.entity);
+      inc.entities.push(m.entity);
+      let ids = this.entityIndex.get(m.entity);
+      if (!ids) this.entityIndex.set(m.entity, (ids = new Set()));
+      ids.add(inc.id);
+    }
+    if (entityKind(m.entity) === 'service') inc.services.add(entityName(m.entity));
+    if (m.severity && severityRank(m.severity) < severityRank(inc.severity)) inc.severity = m.severity;
+    inc.lastSignalAt = Math.max(inc.lastSignalAt, m.time);
+    inc.updatedAt = Math.max(inc.updatedAt, m.time);
+    inc.entityLast.set(m.entity, Math.max(inc.entityLast.get(m.entity) ?? -Infinity, m.time));
+    if (m.kind === 'alert') {
+      inc.alertMembers++;
+      if (firing.has(m.fingerprint)) {
+        inc.firing.add(m.fingerprint);
+        this.fingerprintIncident.set(m.fingerprint, inc.id);
+      }
+    } else if (an) inc.anomalies.push(an);
   }
 
   private step(signalFrontier: number, timerFrontier: number): IncidentEvent[] {
@@ -327,7 +397,9 @@ export class Correlator {
       const noiseDue = this.noise.nextDue();
       let quiet: OpenIncident | null = null;
       for (const inc of this.open.values()) {
-        if (inc.alertMembers > 0) continue;
+        // Incidents with firing alerts end when those resolve. Any other (anomalies only, or alerts that
+        // all resolved before an operator's merge or split put them here) ends after a quiet period.
+        if (inc.firing.size > 0) continue;
         const due = inc.lastSignalAt + this.cfg.quietMs;
         if (!quiet || due < quiet.lastSignalAt + this.cfg.quietMs || (due === quiet.lastSignalAt + this.cfg.quietMs && inc.id < quiet.id)) {
           quiet = inc;
@@ -561,6 +633,8 @@ export class Correlator {
       status: 'open',
       title: null,
       members: [],
+      emitted: -1,
+      rewrite: false,
       entities: [],
       entitySet: new Set(),
       entityLast: new Map(),
@@ -684,7 +758,13 @@ export class Correlator {
       const detail = this.snapshot(incident);
       if (openedNow) out.push({ type: 'incident-opened', incident: detail });
       if (incident.status === 'resolved') out.push({ type: 'incident-resolved', incident: detail });
-      else if (!openedNow) out.push({ type: 'incident-updated', incident: detail });
+      else if (!openedNow) {
+        // Only an update in between carries its additions; the first and last events carry everything.
+        const appendOnly = incident.emitted >= 0 && !incident.rewrite;
+        out.push({ type: 'incident-updated', incident: detail, ...(appendOnly ? { added: incident.members.slice(incident.emitted).map((m) => ({ ...m })) } : {}) });
+      }
+      incident.emitted = incident.members.length;
+      incident.rewrite = false;
     }
     this.dirty = new Map();
     return out;

@@ -75,15 +75,17 @@ export function incidentRoutes(router: Router, engine: Engine): void {
       pairs,
     };
     await storage.recordIncidentFeedback(feedback);
-    const applied = new Set(await engine.analytics.feedback([{ action: 'merge', target: target.id, others: feedback.otherIds, pairs }]));
-    // What the correlator did not hold open (resolved incidents) is merged in storage.
+    const stored = [target, ...others].map((i) => ({ id: i.id, openedAt: i.openedAt, members: i.members }));
+    const applied = new Set(await engine.analytics.feedback([{ action: 'merge', target: target.id, others: feedback.otherIds, pairs, stored }]));
+    // Those the correlator did not hold open (resolved) are closed in storage. When it holds the merged
+    // incident, it has taken their members in (and reopened a resolved target) and has stored the
+    // result; otherwise none of them is open and the merge happens in storage alone.
     const rest = others.filter((o) => !applied.has(o.id));
     if (rest.length > 0) {
-      const current = (await storage.getIncident(target.id)) ?? target;
-      const merged = mergeDetails(current, rest);
       const closed = rest.map((o) => ({ ...o, title: `${MERGED_PREFIX}${target.id}`, status: 'resolved' as const, resolvedAt: o.resolvedAt ?? o.updatedAt, members: [], rootCauses: [] }));
-      await storage.upsertIncidents([merged, ...closed]);
-      engine.hub.broadcast({ type: 'incident-updated', incident: summary(merged) });
+      const merged = applied.has(target.id) ? null : mergeDetails((await storage.getIncident(target.id)) ?? target, rest);
+      await storage.upsertIncidents(merged ? [merged, ...closed] : closed);
+      if (merged) engine.hub.broadcast({ type: 'incident-updated', incident: summary(merged) });
       for (const c of closed) engine.hub.broadcast({ type: 'incident-resolved', incident: summary(c) });
     }
     return { feedback, incidents: [target.id, ...feedback.otherIds] } satisfies FeedbackResult;

@@ -323,6 +323,18 @@ describe('Storage (in memory)', () => {
     assert.equal(await s.getIncident('nope'), null);
   });
 
+  test('incidents: an update with added members appends them and keeps what is stored', async () => {
+    const m = (id: string, time: number) => ({ kind: 'alert' as const, id, fingerprint: `fp-${id}`, entity: 'host:h1', time, title: id });
+    await s.upsertIncidents([incident('grow', { members: [m('g1', T0), m('g2', T0 + 1)] })]);
+    // The snapshot lists all three, but only g3 is new: g1 and g2 must not be written twice.
+    await s.upsertIncidents([incident('grow', { alertCount: 3, members: [m('g1', T0), m('g2', T0 + 1), m('g3', T0 + 2)] })], [[m('g3', T0 + 2)]]);
+    assert.deepEqual((await s.getIncident('grow'))?.members.map((x) => x.id), ['g1', 'g2', 'g3']);
+    assert.equal((await s.getIncident('grow'))?.alertCount, 3);
+    // Without added, the members are replaced whole.
+    await s.upsertIncidents([incident('grow', { members: [m('g2', T0 + 1)] })], [undefined]);
+    assert.deepEqual((await s.getIncident('grow'))?.members.map((x) => x.id), ['g2']);
+  });
+
   test('closeStaleIncidents resolves what a previous run left open, at its last update', async () => {
     const before = (await s.listIncidents('open')).map((i) => i.id);
     assert.ok(before.length > 0, 'the test above left open incidents');

@@ -406,8 +406,13 @@ export class Storage {
     );
   }
 
-  /** Inserts or replaces each incident row and replaces its members, all in one transaction. */
-  upsertIncidents(incidents: IncidentDetail[]): Promise<void> {
+  /**
+   * Inserts or replaces each incident row and replaces its members, all in one transaction. Where
+   * `added[i]` is given, the stored members of `incidents[i]` are kept and only `added[i]` are
+   * inserted: the correlator's updates of a growing incident (a storm holds thousands of members and
+   * grows by hundreds per batch) then cost what they add, not what the incident holds.
+   */
+  upsertIncidents(incidents: IncidentDetail[], added?: readonly (readonly IncidentMember[] | undefined)[]): Promise<void> {
     return this.write(() =>
       this.transaction(async (c) => {
         const up = await c.prepare(
@@ -429,7 +434,7 @@ export class Storage {
           VARCHAR,
         ];
         try {
-          for (const inc of incidents) {
+          for (const [i, inc] of incidents.entries()) {
             up.bind(
               [
                 inc.id,
@@ -447,9 +452,12 @@ export class Storage {
               types,
             );
             await up.run();
-            del.bind([inc.id]);
-            await del.run();
-            for (const m of inc.members ?? []) {
+            const appended = added?.[i];
+            if (!appended) {
+              del.bind([inc.id]);
+              await del.run();
+            }
+            for (const m of appended ?? inc.members ?? []) {
               ins.bind(
                 [inc.id, m.kind, m.id, m.fingerprint, m.entity, ts(m.time), m.title, m.severity ?? null],
                 [VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, TIMESTAMP, VARCHAR, VARCHAR],

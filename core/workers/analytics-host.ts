@@ -14,7 +14,7 @@
  * `flush()` does. A replay at full speed never pauses and decides in event-time order; a live source
  * pauses between its sends, and gets its incidents within a second.
  */
-import type { Anomaly, IncidentDetail } from '../common/schemas.ts';
+import type { Anomaly, IncidentDetail, IncidentMember } from '../common/schemas.ts';
 import type { AlertRecord, ChangeRecord, MetricBatch, TopologyBatch } from '../common/records.ts';
 import { type AnalyticsConfig, resolveConfig } from '../analytics/config.ts';
 import { fnv1a32 } from '../analytics/hash.ts';
@@ -41,7 +41,11 @@ export interface AnalyticsCounters {
 /** What the host emits: anomalies as detected, and incident lifecycle events (full snapshots). */
 export type AnalyticsOutput =
   | { type: 'anomalies'; anomalies: Anomaly[] }
-  | { type: 'incidents'; events: { type: 'incident-opened' | 'incident-updated' | 'incident-resolved'; incident: IncidentDetail }[] };
+  | {
+      type: 'incidents';
+      /** `added`: see IncidentEvent (the members appended since the incident's previous event). */
+      events: { type: 'incident-opened' | 'incident-updated' | 'incident-resolved'; incident: IncidentDetail; added?: IncidentMember[] }[];
+    };
 
 /** One ingested batch; every part optional. */
 export interface AnalyticsInput {

@@ -183,7 +183,13 @@ const Pairs = z.array(z.tuple([z.string(), z.string()]));
 
 /** A FeedbackDecision. */
 export const FeedbackDecisionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('merge'), target: z.string().min(1), others: z.array(z.string().min(1)).min(1), pairs: Pairs }),
+  z.object({
+    action: z.literal('merge'),
+    target: z.string().min(1),
+    others: z.array(z.string().min(1)).min(1),
+    pairs: Pairs,
+    stored: z.array(z.object({ id: z.string().min(1), openedAt: finite, members: z.array(MemberSchema) })).optional(),
+  }),
   z.object({ action: z.literal('split'), incident: z.string().min(1), memberIds: z.array(z.string()).min(1), newId: z.string().min(1), pairs: Pairs }),
   z.object({ action: z.literal('learn'), decision: z.enum(['merge', 'split']), pairs: Pairs }),
 ]);
@@ -196,7 +202,11 @@ const ReplySchema = z.discriminatedUnion('type', [
     type: z.literal('incidents'),
     seq,
     events: z.array(
-      z.object({ type: z.enum(['incident-opened', 'incident-updated', 'incident-resolved']), incident: IncidentDetailSchema }),
+      z.object({
+        type: z.enum(['incident-opened', 'incident-updated', 'incident-resolved']),
+        incident: IncidentDetailSchema,
+        added: z.array(MemberSchema).optional(),
+      }),
     ),
     counters: CountersSchema,
     watermark: finite.nullable(),

@@ -95,4 +95,33 @@ describe('incident feedback', () => {
     const bad = await engine.api(`/api/incidents/${later[0].id}/similar?limit=0`);
     assert.equal(bad.status, 400);
   });
+
+  test("merging with a resolved incident keeps its members through the open incident's later updates, either way round", async () => {
+    const t = T0 + 120 * 60_000;
+    const ev = (id: string, time: number, host: string, title: string, status: 'firing' | 'resolved' = 'firing') => ({ id, time, source: 'it', host, severity: 'major', status, title: `${title} on ${host}` });
+    // A resolved incident, then an unrelated open one.
+    await post([ev('smart-1', t, 'vault-1', 'Disk SMART errors'), ev('smart-1-r', t + 60_000, 'vault-1', 'Disk SMART errors', 'resolved')]);
+    await post([ev('cert-1', t + 5 * 60_000, 'edge-1', 'Certificate expiring')]);
+    const [done, open] = await incidentsSince(t);
+    assert.equal(done?.status, 'resolved');
+    assert.equal(open?.status, 'open');
+    await engine.json<FeedbackResult>(`/api/incidents/${open.id}/merge`, { method: 'POST', body: { incidentIds: [done.id] } });
+    assert.match((await engine.json<IncidentDetail>(`/api/incidents/${done.id}`)).title, /^Merged into /);
+    // A new signal updates the open incident: the resolved one's member must still be there.
+    await post([ev('tls-1', t + 6 * 60_000, 'edge-1', 'TLS handshake failures')]);
+    const grown = await engine.json<IncidentDetail>(`/api/incidents/${open.id}`);
+    assert.deepEqual(grown.members.map((m) => m.id).sort(), ['cert-1', 'smart-1', 'tls-1']);
+
+    // The other way round: an open incident merged into a resolved one reopens it with both.
+    const u = t + 30 * 60_000;
+    await post([ev('smart-2', u, 'vault-2', 'Disk SMART errors'), ev('smart-2-r', u + 60_000, 'vault-2', 'Disk SMART errors', 'resolved')]);
+    await post([ev('cert-2', u + 5 * 60_000, 'edge-2', 'Certificate expiring')]);
+    const [done2, open2] = await incidentsSince(u);
+    await engine.json<FeedbackResult>(`/api/incidents/${done2.id}/merge`, { method: 'POST', body: { incidentIds: [open2.id] } });
+    await post([ev('tls-2', u + 6 * 60_000, 'edge-2', 'TLS handshake failures')]);
+    const reopened = await engine.json<IncidentDetail>(`/api/incidents/${done2.id}`);
+    assert.equal(reopened.status, 'open');
+    assert.deepEqual(reopened.members.map((m) => m.id).sort(), ['cert-2', 'smart-2', 'tls-2']);
+    assert.match((await engine.json<IncidentDetail>(`/api/incidents/${open2.id}`)).title, /^Merged into /);
+  });
 });
