@@ -388,4 +388,25 @@ describe('Correlator', () => {
     const none = c.applyFeedback([{ action: 'merge', target: 'inc-gone', others: ['inc-gone-too'], pairs: [], stored: [] }]);
     assert.deepEqual(none.applied, []);
   });
+
+  test('counted co-occurrence does not join failures the topology knows to be far apart; an operator merge still does', () => {
+    const learn = (c: Correlator) => {
+      for (let i = 0; i < 3; i++) c.cooccurrence.learnIncident(['error rate high', 'upstream timeouts']);
+    };
+    const signals = [
+      alert({ time: T0, entity: 'service:orders-eu', title: 'error rate high', severity: 'major' }),
+      alert({ time: T0 + 30 * SEC, entity: 'service:users-us', title: 'upstream timeouts', severity: 'major' }),
+    ];
+    const c1 = new Correlator(cfg);
+    learn(c1);
+    assert.equal(live(run([{ topology: estate() }, { alerts: signals }], c1).incidents).length, 2);
+    // Where the topology cannot speak (hosts it does not know), what was counted still joins them.
+    const c2 = new Correlator(cfg);
+    learn(c2);
+    const unknown = signals.map((a, i) => ({ ...a, entity: `host:stray-${i}` as const }));
+    assert.equal(live(run([{ topology: estate() }, { alerts: unknown }], c2).incidents).length, 1);
+    const c3 = new Correlator(cfg);
+    c3.cooccurrence.decide('error rate high', 'upstream timeouts', 'merge');
+    assert.equal(live(run([{ topology: estate() }, { alerts: signals }], c3).incidents).length, 1);
+  });
 });

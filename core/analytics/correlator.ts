@@ -145,7 +145,10 @@ interface TemplateSighting {
  *   one incident, not 2,000).
  * - Co-occurrence: a signal with no topological match joins an incident active within COOC_WINDOW_MS
  *   whose templates go with its own (learned from finished incidents and operator merges) at
- *   affinity ≥ COOC_MIN.
+ *   affinity ≥ COOC_MIN. Counted co-occurrence speaks only where the topology cannot: when the signal's
+ *   entity, or every entity of the incident, is unknown to it. Where both sides are known and
+ *   unrelated, "error rate" and "timeouts" going together in general does not make a failure in one
+ *   region part of one in another. An operator's merge of two templates applies everywhere.
  */
 const AFFINITY_TAU_MS = 8 * 60_000;
 const ONSET_SPREAD_MS = 3 * 60_000;
@@ -161,6 +164,8 @@ const STORM_WINDOW_MS = 2 * 60_000;
 const STORM_MIN_ENTITIES = 5;
 const COOC_WINDOW_MS = 2 * 60_000;
 const COOC_MIN = 0.5;
+/** Counted co-occurrence joins known entities only this many hops apart (either direction), at most. */
+const COOC_MAX_HOPS = 3;
 /** Finished incidents remembered for "similar past incidents" in RCA. */
 const HISTORY_SIZE = 500;
 /** Incidents with more entities than this (storms) are not compared with history: costly, and unlike. */
@@ -582,10 +587,13 @@ export class Correlator {
     if (this.cooccurrence.size === 0) return undefined;
     let best: OpenIncident | undefined;
     let bestScore = COOC_MIN;
+    const placed = this.graph.isKnown(member.entity);
+    const around = placed ? this.graph.neighbourhood(member.entity, COOC_MAX_HOPS) : null;
     for (const inc of this.open.values()) {
       if (member.time - inc.lastSignalAt > COOC_WINDOW_MS) continue;
+      const counted = !around || inc.entities.some((e) => around.has(e)) || !inc.entities.some((e) => this.graph.isKnown(e));
       for (const t of inc.templates.keys()) {
-        const a = this.cooccurrence.affinity(template, t);
+        const a = counted ? this.cooccurrence.affinity(template, t) : this.cooccurrence.decision(template, t) === 'merge' ? 1 : 0;
         if (a > bestScore || (a === bestScore && best && inc.openedAt < best.openedAt)) {
           best = inc;
           bestScore = a;

@@ -149,4 +149,30 @@ describe('rankRootCauses', () => {
     assert.equal(rc[0].entity, 'loadbalancer:lb-eu', rc.map((c) => `${c.entity} ${c.score}`).join('\n'));
     assert.ok(rc[0].evidence.some((e) => /entities that lost incoming traffic sit behind it/.test(e)), rc[0].evidence.join('\n'));
   });
+
+  test('network partition seen at the backends first: the load balancer carries their onset and outranks them', () => {
+    // The backends' anomalies arrive first (sampled every 15 s); the balancer's own alert a minute later.
+    const svcs = ['frontend', 'gateway', 'catalog', 'users', 'payments', 'cart'];
+    const anomalies = svcs.map((s, i) => anomaly({ entity: `service:${s}-eu`, time: T0 + (i % 3) * 15 * SEC, metric: 'http.server.request.error.ratio', value: 0.2, expected: 0.005, score: 1 }));
+    const members = [...anomalies.map(am), ...svcs.map((s) => m(`service:${s}-eu`, 50 * SEC, 'upstream timeout')), m('loadbalancer:lb-eu', 60 * SEC, 'Backend unreachable', 'critical')];
+    const rc = rank(members, { anomalies });
+    const lb = rc.find((c) => c.entity === 'loadbalancer:lb-eu');
+    assert.ok(lb, rc.map((c) => `${c.entity} ${c.score}`).join(', '));
+    // Above every backend whose failure nothing below explains: they are the cut-off ends, not causes.
+    for (const leaf of ['catalog', 'users', 'payments', 'cart']) {
+      const c = rc.find((x) => x.entity === `service:${leaf}-eu`);
+      assert.ok(!c || c.score < lb.score, rc.map((x) => `${x.entity} ${x.score}`).join(', '));
+    }
+    assert.ok(lb.evidence.some((e) => /^4 entities behind it failed together from 12:00:00 with nothing failing below them/.test(e)), lb.evidence.join('\n'));
+    assert.ok(lb.evidence.some((e) => /^largest change \(on service:/.test(e)), lb.evidence.join('\n'));
+  });
+
+  test('a service is not in front of its own host: a filling disk below it keeps the host on top', () => {
+    const hostAn = anomaly({ entity: 'host:eu-app-3', time: T0, metric: 'system.filesystem.utilization', value: 0.97, expected: 0.6, score: 1 });
+    const svcAn = anomaly({ entity: 'service:catalog-eu', time: T0 + 40 * SEC, metric: 'http.server.request.error.ratio', value: 0.1, expected: 0.005, score: 1 });
+    const members = [am(hostAn), m('host:eu-app-3', 30 * SEC, 'Disk almost full'), am(svcAn), m('service:catalog-eu', 60 * SEC, 'High error rate'), m('service:frontend-eu', 80 * SEC, 'High latency')];
+    const rc = rank(members, { anomalies: [hostAn, svcAn] });
+    assert.equal(rc[0].entity, 'host:eu-app-3', rc.map((c) => `${c.entity} ${c.score}: ${c.evidence.join(' | ')}`).join('\n'));
+    assert.ok(!rc.find((c) => c.entity === 'service:catalog-eu')!.evidence.some((e) => e.startsWith('in front of')));
+  });
 });

@@ -90,6 +90,8 @@ const SIMULTANEOUS_MS = 60_000;
 const REACH_HOPS = 3;
 const SILENT_FACTOR = 0.7;
 const FRONT_CREDIT = 0.8;
+/** Independent failures behind an entity that make it a fan-out point (see `fanOut`). */
+const FAN_OUT_MIN = 3;
 const CHANGE_TAU_MS = 5 * 60_000;
 const INFRA_KINDS = new Set(['host', 'node', 'pod']);
 const TOP_N = 5;
@@ -218,7 +220,9 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
       const inInfra = new Set(infra);
       front = [...g.downstream(c, REACH_HOPS).keys()].filter((d) => {
         const a = d !== c && !dep.has(d) ? affected.get(d) : undefined;
-        return a !== undefined && (inInfra.has(d) || Math.abs(a.onset - own.onset) <= SIMULTANEOUS_MS);
+        // What it runs on is below it, never behind it: a failing host is its cause, not something it
+        // cut off (its hosts count only together, as the infrastructure group above).
+        return a !== undefined && (inInfra.has(d) || (!INFRA_KINDS.has(g.kindOf(d)) && Math.abs(a.onset - own.onset) <= SIMULTANEOUS_MS));
       });
       if (front.length > 0) {
         evidence.push(
@@ -226,7 +230,20 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
         );
       }
     }
-    const position = Math.min(1, (dependents.length + FRONT_CREDIT * front.length) / others);
+    // Fan-out: entities behind it that failed together with nothing failing below them are not each
+    // other's cause; the break is between them and what stands in front of them (a partitioned load
+    // balancer cutting off its backends: both ends of the broken link show it, the backends first).
+    // It carries their onset, as a workload carries its hosts', and explains them fully.
+    const independent = front.filter((f) => ![...g.downstream(f, REACH_HOPS).keys()].some((d) => d !== f && affected.has(d)));
+    const fanOut = own && independent.length >= FAN_OUT_MIN ? independent : [];
+    if (fanOut.length > 0) {
+      const fanOnset = Math.min(...fanOut.map((f) => affected.get(f)!.onset));
+      if (fanOnset < own!.onset) onsetScore = Math.max(onsetScore, onsetCredit(fanOnset, burst));
+      evidence.push(
+        `${fanOut.length} entities behind it failed together from ${clock(fanOnset)} with nothing failing below them: the link from it to them broke`,
+      );
+    }
+    const position = Math.min(1, (dependents.length + FRONT_CREDIT * (front.length - fanOut.length) + fanOut.length) / others);
 
     let changeScore = 0;
     const horizon = own ? Math.max(t0, own.onset) : t0;
@@ -272,9 +289,10 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
         evidence.push(`${covered} of ${trafficLost.size} entities that lost incoming traffic sit behind it`);
       }
     }
-    // A workload whose hosts changed together carries their change, as it carries their onset.
+    // A workload whose hosts changed together carries their change, as it carries their onset; so does
+    // the entity in front of a fan-out of failures.
     let mag = magnitudeRank.get(c);
-    for (const h of infra) {
+    for (const h of [...infra, ...fanOut]) {
       const hm = magnitudeRank.get(h);
       if (hm && hm.score > (mag?.score ?? 0)) mag = hm;
     }

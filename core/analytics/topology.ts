@@ -54,6 +54,11 @@ export class TopologyGraph {
     return this.kinds.get(id) ?? entityKind(id);
   }
 
+  /** Whether `id` has any dependency edge, either way (the topology can say what it relates to). */
+  isKnown(id: EntityId): boolean {
+    return this.out.has(id) || this.inc.has(id);
+  }
+
   /** Entities `id` depends on directly. */
   dependenciesOf(id: EntityId): ReadonlySet<EntityId> {
     return this.out.get(id) ?? EMPTY;

@@ -27,7 +27,9 @@ import { DemoSimulator } from '../../../core/demo/simulator.ts';
 import { parseChanges, parseEvents, parseTopology } from '../../../core/ingest/events.ts';
 import { runDemoRange } from '../../fixtures/demo-feed.ts';
 import { matchFaults, summarise } from '../../fixtures/demo-scoring.ts';
-import { startEngineProcess } from '../../fixtures/engine-process.ts';
+import { type EngineProcess, startEngineProcess } from '../../fixtures/engine-process.ts';
+import { FORECAST_SOURCE } from '../../../core/analytics/forecast/capacity-bank.ts';
+import type { AlertRecord } from '../../../core/common/records.ts';
 import { scoreGrouping } from './grouping.ts';
 import { printPetshop } from './petshop.ts';
 
@@ -98,8 +100,9 @@ async function runDemo(): Promise<void> {
     const { sent, seconds: replaySeconds, stats, details } = await runDemoRange(engine, sim, START, end, 5);
     if (values.dump) {
       const anomalies = await engine.json<Anomaly[]>('/api/anomalies?limit=100000000');
-      writeFileSync(values.dump, JSON.stringify({ anomalies }));
-      process.stderr.write(`  wrote ${anomalies.length} anomalies to ${values.dump}\n`);
+      const engineAlerts = await ownAlerts(engine);
+      writeFileSync(values.dump, JSON.stringify({ anomalies, engineAlerts }));
+      process.stderr.write(`  wrote ${anomalies.length} anomalies and ${engineAlerts.length} of the engine's own alerts to ${values.dump}\n`);
     }
     console.log(`replayed ${stats.ingested.metricPoints.toLocaleString('en')} metric points, ${sent.events} alert events, ${sent.changes} changes in ${replaySeconds.toFixed(0)} s`);
     report({ sim, faults, start: START, end }, details, stats);
@@ -108,11 +111,42 @@ async function runDemo(): Promise<void> {
   }
 }
 
+/** The alerts the engine raised itself (forecast early warnings), as the correlator received them. */
+async function ownAlerts(engine: EngineProcess): Promise<AlertRecord[]> {
+  const res = await engine.json<{ columns: { name: string }[]; rows: unknown[][] }>('/api/sql', {
+    method: 'POST',
+    body: {
+      sql: `SELECT id, external_id, epoch_ms(ts) AS time, epoch_ms(received_at) AS received_at, source, service, host, entity, severity, status, title, description, fingerprint, attributes::VARCHAR AS attributes
+            FROM alerts WHERE source = '${FORECAST_SOURCE}' ORDER BY ts, id`,
+      maxRows: 200_000,
+    },
+  });
+  return res.rows.map((r) => ({
+    id: String(r[0]),
+    externalId: r[1] === null ? null : String(r[1]),
+    time: Number(r[2]),
+    receivedAt: Number(r[3]),
+    source: String(r[4]),
+    service: r[5] === null ? null : String(r[5]),
+    host: r[6] === null ? null : String(r[6]),
+    entity: String(r[7]) as AlertRecord['entity'],
+    severity: r[8] as AlertRecord['severity'],
+    status: r[9] as AlertRecord['status'],
+    title: String(r[10]),
+    description: r[11] === null ? null : String(r[11]),
+    fingerprint: String(r[12]),
+    attributes: r[13] === null ? {} : (JSON.parse(String(r[13])) as AlertRecord['attributes']),
+  }));
+}
+
 /** Feeds the run's alerts, changes and topology plus dumped anomalies straight into a Correlator. */
 async function replayDemo(file: string): Promise<void> {
   const run = setUp();
   const { sim } = run;
-  const anomalies = (JSON.parse(readFileSync(file, 'utf8')) as { anomalies: Anomaly[] }).anomalies.sort((a, b) => a.time - b.time);
+  const dump = JSON.parse(readFileSync(file, 'utf8')) as { anomalies: Anomaly[]; engineAlerts?: AlertRecord[] };
+  const anomalies = dump.anomalies.sort((a, b) => a.time - b.time);
+  const own = (dump.engineAlerts ?? []).sort((a, b) => a.time - b.time);
+  let oi = 0;
   const c = new Correlator(resolveConfig());
   let n = 0;
   const newId = () => `r-${++n}`;
@@ -128,7 +162,9 @@ async function replayDemo(file: string): Promise<void> {
     const batch = sim.generate(t, to);
     const chunk: Anomaly[] = [];
     while (ai < anomalies.length && anomalies[ai].time <= to) chunk.push(anomalies[ai++]);
-    take(c.ingest({ changes: parseChanges(batch.changes, newId), alerts: parseEvents(batch.events, to, newId), anomalies: chunk, watermark: to }));
+    const alerts = parseEvents(batch.events, to, newId);
+    while (oi < own.length && own[oi].time <= to) alerts.push(own[oi++]);
+    take(c.ingest({ changes: parseChanges(batch.changes, newId), alerts, anomalies: chunk, watermark: to }));
   }
   take(c.flush());
   const k = c.counters();
@@ -139,7 +175,7 @@ async function replayDemo(file: string): Promise<void> {
     incidentsOpened: k.incidentsOpened,
     noiseReduction: k.alertsReceived > 0 ? 1 - k.incidentsOpened / k.alertsReceived : 0,
   };
-  console.log(`in-process replay of ${anomalies.length} dumped anomalies (developer loop; quote the engine run)`);
+  console.log(`in-process replay of ${anomalies.length} dumped anomalies and ${own.length} engine alerts (developer loop; quote the engine run)`);
   report(run, [...latest.values()].filter((d) => !d.title.startsWith('Merged into')), stats);
 }
 
