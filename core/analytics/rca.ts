@@ -90,6 +90,9 @@ const SIMULTANEOUS_MS = 60_000;
 const REACH_HOPS = 3;
 const SILENT_FACTOR = 0.7;
 const FRONT_CREDIT = 0.8;
+/** A candidate whose host failed at least HOST_FIRST_MS before it keeps this share of its score. */
+const HOST_BELOW_FACTOR = 0.85;
+const HOST_FIRST_MS = 15_000;
 /** Independent failures behind an entity that make it a fan-out point (see `fanOut`). */
 const FAN_OUT_MIN = 3;
 const CHANGE_TAU_MS = 5 * 60_000;
@@ -319,6 +322,16 @@ export function rankRootCauses(input: RcaInput): RootCause[] {
       W_BREADTH * breadth;
     score /= W_TOTAL;
     if (!own) score *= SILENT_FACTOR;
+    // A host under it that was failing before it is its cause, not its symptom: what runs on a filling
+    // disk fails because of it. (Several of its hosts failing together are the infrastructure group
+    // above, which points at it instead.)
+    const hostBelow = own && infra.length === 0
+      ? [...g.dependenciesOf(c)].find((d) => INFRA_KINDS.has(g.kindOf(d)) && (affected.get(d)?.onset ?? Infinity) <= own.onset - HOST_FIRST_MS)
+      : undefined;
+    if (hostBelow) {
+      score *= HOST_BELOW_FACTOR;
+      evidence.push(`${hostBelow}, which it runs on, showed symptoms ${duration(own!.onset - affected.get(hostBelow)!.onset)} before it`);
+    }
     ranked.push({ entity: c, score: Math.round(Math.min(1, score) * 1000) / 1000, evidence });
   }
   ranked.sort((a, b) => b.score - a.score || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
