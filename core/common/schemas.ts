@@ -128,6 +128,8 @@ export type AlertmanagerPayload = z.output<typeof AlertmanagerPayload>;
 export const DemoFaultRequest = z.object({
   kind: z.enum(['pool-exhaustion', 'memory-leak', 'bad-deploy', 'disk-fill', 'network-partition']).optional(),
   target: z.string().min(1).optional(),
+  /** `slow`: a capacity fault (disk-fill, memory-leak, pool-exhaustion) runs its resource out over an hour or more. */
+  pace: z.enum(['fast', 'slow']).optional(),
 });
 export type DemoFaultRequest = z.output<typeof DemoFaultRequest>;
 export type FaultKind = NonNullable<DemoFaultRequest['kind']>;

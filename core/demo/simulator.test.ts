@@ -217,6 +217,33 @@ describe('DemoSimulator', () => {
     assert.ok(FAULT_KINDS.includes(random.kind));
   });
 
+  test('slow capacity faults creep to their limit over an hour or more; only capacity kinds have one', () => {
+    const cases: { kind: FaultKind; target: string; metric: string; limit: number; lo: number; hi: number }[] = [
+      { kind: 'disk-fill', target: 'host:eu-cart-1', metric: 'system.filesystem.utilization', limit: 0.95, lo: 55, hi: 180 },
+      { kind: 'memory-leak', target: 'service:cart-eu', metric: 'process.memory.usage', limit: 0.95 * 2 * 1024 ** 3, lo: 55, hi: 240 },
+      { kind: 'pool-exhaustion', target: 'database:orders-db-eu', metric: 'db.client.connection.count', limit: 0, lo: 35, hi: 90 },
+    ];
+    for (const c of cases) {
+      const sim = new DemoSimulator({ seed: 2 });
+      const fault = sim.injectFault(T0 + 10 * MIN, { kind: c.kind, target: c.target, pace: 'slow' });
+      const pts = points(sim.generate(T0, fault.end + 5 * MIN));
+      const s = series(pts, c.target, c.metric);
+      const limit = c.limit || Math.max(...s.map(([, v]) => v)) * 0.95;
+      const crossed = s.find(([t, v]) => t >= fault.start && v >= limit);
+      assert.ok(crossed, `${c.kind}: never reached its limit`);
+      const minutes = (crossed[0] - fault.start) / MIN;
+      assert.ok(minutes >= c.lo && minutes <= c.hi, `${c.kind}: limit reached ${minutes.toFixed(0)} min after the start`);
+      // Half-way through the creep the resource is clearly above its level before the fault, and below the limit.
+      const before = s.filter(([t]) => t < fault.start).map(([, v]) => v);
+      const mid = s.filter(([t]) => t >= fault.start + (crossed[0] - fault.start) / 2 - MIN && t < fault.start + (crossed[0] - fault.start) / 2);
+      assert.ok(mid.length > 0 && mid.every(([, v]) => v > Math.max(...before) && v < limit), `${c.kind}: no creep half-way`);
+    }
+    assert.throws(
+      () => new DemoSimulator({ seed: 1 }).injectFault(T0, { kind: 'bad-deploy', pace: 'slow' }),
+      (e: unknown) => e instanceof DemoTargetError && e.field === 'pace' && /no slow variant/.test(e.message),
+    );
+  });
+
   /** What each fault kind must show: a root metric that shifts first, and a dependent's metric after it. */
   const CASES: { kind: FaultKind; target: string; rootMetric: string; caller: string; callerMetric: string; rootAlert: string }[] = [
     {

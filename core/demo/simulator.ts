@@ -29,6 +29,12 @@ const NOISE_MAX_MS = 25 * MINUTE;
 const CHANGE_SLOT_MS = HOUR;
 /** How long after a fault's end its last symptoms may still be visible (recovery, trailing alerts). */
 const FAULT_TAIL_MS = 5 * MINUTE;
+/** How long a slow fault takes to run its resource out, in minutes (lowest, highest). */
+const SLOW_CREEP_MINUTES: Partial<Record<FaultKind, [number, number]>> = {
+  'disk-fill': [60, 180],
+  'memory-leak': [60, 240],
+  'pool-exhaustion': [40, 90],
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Output types.
@@ -94,12 +100,30 @@ export interface FaultRequest {
   kind?: FaultKind;
   /** Canonical id (`database:orders-db-eu`) or a bare entity name (`orders-db-eu`). */
   target?: string;
+  /**
+   * `slow`: the resource runs out over an hour or more (a disk filling over 1–3 h, a leak over 1–4 h,
+   * connections creeping over 40–90 min) before the fault's usual symptoms; only for the capacity
+   * faults (SLOW_FAULT_KINDS). Default `fast`: the limit is hit minutes after the start.
+   */
+  pace?: FaultPace;
 }
 
-/** A fault request that names an unknown target or one that does not fit the fault kind. */
+/** How fast a capacity fault reaches its limit. */
+export type FaultPace = 'fast' | 'slow';
+
+/** The fault kinds with a slow variant: those that exhaust a capacity. */
+export const SLOW_FAULT_KINDS: readonly FaultKind[] = Object.freeze(['disk-fill', 'memory-leak', 'pool-exhaustion']);
+
+/** A fault request that names an unknown target, one that does not fit the fault kind, or a pace the kind lacks. */
 export class DemoTargetError extends Error {
-  readonly code = 'invalid_target';
-  readonly field = 'target';
+  readonly code: string;
+  constructor(
+    message: string,
+    readonly field: 'target' | 'pace' = 'target',
+  ) {
+    super(message);
+    this.code = `invalid_${field}`;
+  }
 }
 
 /** Options of the simulator. */
@@ -320,7 +344,11 @@ export class DemoSimulator {
 
   private inject(at: number, req: FaultRequest, scheduled: boolean): DemoFault {
     const { kind, target } = this.resolveRequest(at, req);
-    const plan = this.compile(kind, target, Math.round(at), scheduled);
+    const slow = req.pace === 'slow';
+    if (slow && !SLOW_FAULT_KINDS.includes(kind)) {
+      throw new DemoTargetError(`pace: a ${kind} fault has no slow variant (only ${SLOW_FAULT_KINDS.join(', ')})`, 'pace');
+    }
+    const plan = this.compile(kind, target, Math.round(at), scheduled, slow);
     this.plans.push(plan);
     return cloneFault(plan.fault);
   }
@@ -830,10 +858,13 @@ export class DemoSimulator {
     }
   }
 
-  private compile(kind: FaultKind, target: EstateNode, start: number, scheduled: boolean): FaultPlan {
+  private compile(kind: FaultKind, target: EstateNode, start: number, scheduled: boolean, slow: boolean): FaultPlan {
     const rng = this.rng;
     const duration = Math.round(rng.range(5, scheduled ? 12 : 15) * MINUTE / 1000) * 1000;
-    const end = start + duration;
+    // A slow fault spends `creep` running its resource out, then plays out like a fast one. Fast faults
+    // draw nothing more from the generator, so the default fault sequence of a seed is unchanged.
+    const creep = slow ? Math.round(rng.range(...SLOW_CREEP_MINUTES[kind]!) * MINUTE / 1000) * 1000 : 0;
+    const end = start + creep + duration;
     const id = `demo-fault-${this.seed}-${++this.faultCounter}`;
     const b = new PlanBuilder(this, id, start, end);
     const sec = (lo: number, hi: number): number => Math.round(rng.range(lo, hi)) * 1000;
@@ -842,16 +873,18 @@ export class DemoSimulator {
     switch (kind) {
       case 'pool-exhaustion': {
         const max = Number(target.attributes['db.client.connection.max'] ?? 100);
-        const full = start + sec(60, 100);
+        const full = start + (slow ? creep : sec(60, 100));
+        // The symptoms start as the pool runs dry: at the start of a fast fault, the last 80 s of a slow one.
+        const acute = slow ? full - 80_000 : start;
         b.effect(target.id, 'conn', 'to', max, start, full, end, 60_000);
-        b.effect(target.id, 'pending', 'to', Math.round(max * rng.range(0.3, 0.5)), start + 30_000, full, end, 60_000);
-        b.effect(target.id, 'dblat', 'scale', rng.range(6, 10), start + 20_000, full, end, 60_000);
+        b.effect(target.id, 'pending', 'to', Math.round(max * rng.range(0.3, 0.5)), acute + 30_000, full, end, 60_000);
+        b.effect(target.id, 'dblat', 'scale', rng.range(6, 10), acute + 20_000, full, end, 60_000);
         b.alert(target.id, 'DbConnectionPoolExhausted', 'DB connection pool exhausted', 'critical', full + sec(0, 30), end + sec(20, 40),
           `${target.name}: ${max}/${max} connections in use, requests waiting for a connection`);
         const callers = this.serviceCallers([target.id]);
         const onsets = new Map<string, number>();
         for (const c of callers) {
-          const onset = start + sec(50, 130);
+          const onset = acute + sec(50, 130);
           onsets.set(c, onset);
           b.effect(c, 'errors', 'add', rng.range(0.12, 0.35), onset, onset + 45_000, end + 20_000, 60_000);
           b.effect(c, 'latency', 'scale', rng.range(2.5, 4), onset, onset + 45_000, end + 20_000, 60_000);
@@ -871,7 +904,7 @@ export class DemoSimulator {
         break;
       }
       case 'memory-leak': {
-        const oom = start + Math.round(duration * rng.range(0.45, 0.6));
+        const oom = slow ? start + creep : start + Math.round(duration * rng.range(0.45, 0.6));
         const period = Math.round(duration * rng.range(0.12, 0.2));
         for (const hostId of hostsOf(this.index, target.id)) {
           const host = entityNameOf(hostId);
@@ -921,7 +954,7 @@ export class DemoSimulator {
       case 'disk-fill': {
         const disk = this.seriesOf(target.id, 'disk', null);
         const base = disk?.base ?? 0.5;
-        const full = start + Math.round(duration * rng.range(0.5, 0.6));
+        const full = slow ? start + creep : start + Math.round(duration * rng.range(0.5, 0.6));
         const crossAt = (level: number): number => start + Math.round((full - start) * clamp((level - base) / (0.985 - base), 0, 1));
         b.effect(target.id, 'disk', 'to', 0.985, start, full, end, 90_000);
         b.effect(target.id, 'cpu', 'add', 0.15, crossAt(0.9), full, end, 60_000);
