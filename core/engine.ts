@@ -27,8 +27,6 @@ import { DEFAULT_API_PORT, DEFAULT_OTLP_PORT } from './config.ts';
 import { DemoRunner } from './demo/runner.ts';
 import { LogTemplating, type TemplateActivityBatch } from './ingest/log-templating.ts';
 import { SyslogReceiver } from './ingest/syslog.ts';
-import { CapacityForecastBank } from './analytics/forecast/capacity-bank.ts';
-import { forecastConfigFor } from './analytics/forecast/engine-config.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { AutomationService } from './automation/service.ts';
 import { USERS_FILE } from './automation/paths.ts';
@@ -50,6 +48,7 @@ import { serveStatic } from './server/static.ts';
 import { StreamHub } from './server/stream.ts';
 import { Storage } from './storage/storage.ts';
 import { AnalyticsHost, type AnalyticsOutput } from './workers/analytics-host.ts';
+import { ForecastHost } from './workers/forecast-host.ts';
 import { concatMetricBatches, SpanSeriesAggregator } from './analytics/detection/span-series.ts';
 
 /** How to start the engine. */
@@ -130,11 +129,13 @@ export class Engine {
     ingested: Stats['ingested'],
   ) {
     this.ingested = { ...ingested };
-    this.forecasts = new CapacityForecastBank(forecastConfigFor({ demo }), this.newId);
   }
 
-  /** Time-to-limit of every capacity series; its early warnings join the batch's alerts. */
-  readonly forecasts: CapacityForecastBank;
+  /**
+   * Time-to-limit of every capacity series, computed in the forecast worker; its early warnings join
+   * the batch's alerts. Set once started.
+   */
+  forecasts!: ForecastHost;
 
   analytics!: AnalyticsHost;
   /** Runbooks, approvals, execution and the audit trail; set once started. */
@@ -191,7 +192,7 @@ export class Engine {
     if (batch.logs?.length) await storage.appendLogs(batch.logs);
     if (batch.spans?.length) await storage.appendSpans(batch.spans);
     // Early warnings are the engine's own alerts: stored and correlated with the batch that caused them.
-    const warnings = batch.metrics?.ts.length ? this.forecasts.observe(batch.metrics, Date.now()) : [];
+    const warnings = batch.metrics?.ts.length ? await this.earlyWarnings(batch.metrics) : [];
     const alerts = warnings.length ? [...(batch.alerts ?? []), ...warnings] : batch.alerts;
     if (alerts?.length) await storage.appendAlerts(alerts);
     if (batch.changes?.length) await storage.appendChanges(batch.changes);
@@ -212,6 +213,19 @@ export class Engine {
     for (const c of batch.changes ?? []) {
       const change: Change = { id: c.id, time: c.time, service: c.service, entity: c.entity, kind: c.kind, summary: c.summary };
       this.hub.broadcast({ type: 'change-recorded', change });
+    }
+  }
+
+  /**
+   * The forecast worker's early warnings for a batch. Its failure costs the warnings of that batch,
+   * never the batch itself (already stored): it is logged and ingestion goes on.
+   */
+  private async earlyWarnings(metrics: MetricBatch): Promise<AlertRecord[]> {
+    try {
+      return await this.forecasts.observe(metrics, Date.now());
+    } catch (err) {
+      this.log('error', 'forecasting failed for a batch', { message: (err as Error).message });
+      return [];
     }
   }
 
@@ -366,6 +380,8 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     engineRef = engine;
     engine.analytics = await AnalyticsHost.start({ detectorWorkers: opts.detectorWorkers ?? defaultDetectorWorkers(), sink: engine.sink });
     cleanups.unshift(() => engine.analytics.close());
+    engine.forecasts = await ForecastHost.start({ demo, idPrefix: `${engine.newId()}-fc` });
+    cleanups.unshift(() => engine.forecasts.close());
     engine.logTemplating = await LogTemplating.start(
       storage,
       {

@@ -16,11 +16,11 @@ const MAX_BAND_POINTS = 120;
 
 /** Registers the forecast routes on `router`. */
 export function forecastRoutes(router: Router, engine: Engine): void {
-  router.add('GET', '/api/forecasts', ({ url }): ForecastsResponse => {
-    const all = engine.forecasts.forecasts();
-    const entity = url.searchParams.get('entity');
+  router.add('GET', '/api/forecasts', async ({ url }): Promise<ForecastsResponse> => {
     const within = intParam(url, 'within');
     if (within !== undefined && within <= 0) throw new HttpError(400, 'invalid_query', 'within: must be a positive number of ms', 'within');
+    const all = await engine.forecasts.forecasts();
+    const entity = url.searchParams.get('entity');
     const asOf = all.asOf ?? Date.now();
     const forecasts = all.forecasts.filter(
       (f) => (!entity || f.entity === entity) && (within === undefined || (f.crossing !== null && f.crossing.time - asOf <= within)),
@@ -42,7 +42,7 @@ export function forecastRoutes(router: Router, engine: Engine): void {
     // Two days of history lets the daily profile take part; bounded so a fine step stays cheap.
     const from = to - Math.min(2 * DAY, step * 20_000);
     const [line] = await engine.storage.metricSeries({ entity, name, from, to, stepMs: step, limit: 1 });
-    const cap = engine.forecasts.forecasts().forecasts.find((f) => f.entity === entity && f.metric === name);
+    const cap = (await engine.forecasts.forecasts()).forecasts.find((f) => f.entity === entity && f.metric === name);
     const band: ForecastBand = { entity, metric: name, stepMs: step, points: [], limit: cap?.limit ?? null, crossing: cap?.crossing ?? null };
     if (!line || line.points.length < 3) return band;
     const steps = Math.max(1, Math.round(horizon / step));
