@@ -12,7 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BIGINT, TIMESTAMP, VARCHAR, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, TIMESTAMP, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { timestampValue } from './duck-time.ts';
 import { sqlString } from './forensics-store.ts';
 import { plainRows, type Storage } from './storage.ts';
 
@@ -66,7 +67,7 @@ export async function moveToCold(storage: Storage, cutoff: number): Promise<Rete
   const dir = coldDir(storage);
   await mkdir(dir, { recursive: true });
   const batch = `${Date.now().toString(36)}${randomUUID().slice(0, 8)}`;
-  const cut = new DuckDBTimestampValue(BigInt(Math.round(cutoff * 1000)));
+  const cut = timestampValue(cutoff);
   return storage.withWriter(
     async (c) => {
       const [{ n }] = plainRows((await c.runAndReadAll('SELECT count(*) AS n FROM metric_points WHERE ts < $1', [cut], [TIMESTAMP])).getRowObjects()) as { n: number }[];

@@ -7,7 +7,8 @@
  * through bind parameters or stays inside DuckDB.
  */
 import path from 'node:path';
-import { BIGINT, TIMESTAMP, VARCHAR, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, TIMESTAMP, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { optTimestampValue, timestampValue as tsValue } from './duck-time.ts';
 import { plainRows, type Storage } from './storage.ts';
 
 /** What the ledger remembers of one imported file content. */
@@ -65,10 +66,6 @@ export function sqlIdent(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-function tsValue(ms: number): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
-}
-
 async function readWith<T>(storage: Storage, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const c = await storage.connectAnalyst();
   try {
@@ -122,7 +119,7 @@ export function recordImport(storage: Storage, row: ImportLedgerRow): Promise<vo
         BigInt(row.badRows),
         BigInt(row.linesDone),
         tsValue(row.startedAt),
-        row.finishedAt === null ? null : tsValue(row.finishedAt),
+        optTimestampValue(row.finishedAt),
       ],
       [VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT, BIGINT, TIMESTAMP, TIMESTAMP],
     );

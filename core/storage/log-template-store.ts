@@ -3,18 +3,15 @@
  * and the queries of the log explorer over `logs.template_id`. Merged ids are resolved through the
  * history, so lines stored under a template that was later merged count for the one that covers it.
  */
-import { BIGINT, DOUBLE, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, INTEGER, TIMESTAMP, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { TemplateEvent } from '../analytics/logs/template-activity.ts';
 import type { MinedTemplate, TemplateMerge } from '../analytics/logs/template-miner.ts';
 import type { LogTemplateEvent, LogTemplateLine, LogTemplateSummary } from '../common/log-schemas.ts';
+import { optTimestampValue as optTs, timestampValue as ts } from './duck-time.ts';
 import type { Storage } from './storage.ts';
 
 /** Rows per multi-row upsert statement. */
 const UPSERT_ROWS = 200;
-
-function ts(ms: number): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
-}
 
 /** A SQL list of string literals (ids are ours, but quoted properly all the same). */
 function sqlList(ids: Iterable<string>): string {
@@ -40,7 +37,7 @@ export class LogTemplateStore {
         const values: DuckDBValue[] = [];
         const types: DuckDBType[] = [];
         for (const t of chunk) {
-          values.push(t.id, t.template, t.count, t.firstSeen ? ts(t.firstSeen) : null, t.lastSeen ? ts(t.lastSeen) : null);
+          values.push(t.id, t.template, t.count, optTs(t.firstSeen), optTs(t.lastSeen));
           types.push(VARCHAR, VARCHAR, BIGINT, TIMESTAMP, TIMESTAMP);
         }
         const rows = chunk.map((_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, $${k * 5 + 3}, $${k * 5 + 4}, $${k * 5 + 5})`).join(', ');
@@ -50,7 +47,7 @@ export class LogTemplateStore {
         const stmt = await c.prepare('INSERT INTO log_template_merges VALUES ($1, $2, $3, $4)');
         try {
           for (const m of changes.merges) {
-            stmt.bind([m.from, m.into, m.at ? ts(m.at) : null, m.template], [VARCHAR, VARCHAR, TIMESTAMP, VARCHAR]);
+            stmt.bind([m.from, m.into, optTs(m.at), m.template], [VARCHAR, VARCHAR, TIMESTAMP, VARCHAR]);
             await stmt.run();
           }
           // A merged template is no longer live: its row goes, its lines resolve through the history.
@@ -176,7 +173,7 @@ export class LogTemplateStore {
       `SELECT ts, entity, severity, body, template_id FROM logs
        WHERE template_id IN (${sqlList(ids)}) AND ($1 IS NULL OR ts >= $1) AND ($2 IS NULL OR ts < $2) AND ($3 IS NULL OR entity = $3)
        ORDER BY ts DESC LIMIT $4`,
-      [q.from === undefined ? null : ts(q.from), q.to === undefined ? null : ts(q.to), q.entity ?? null, q.limit ?? 200],
+      [optTs(q.from), optTs(q.to), q.entity ?? null, q.limit ?? 200],
       [TIMESTAMP, TIMESTAMP, VARCHAR, INTEGER],
     );
     return out.map((r) => ({ time: r.ts as number, entity: r.entity as string, severity: (r.severity as string | null) ?? null, body: r.body as string, templateId: templateId }));
@@ -187,7 +184,7 @@ export class LogTemplateStore {
     const rows = await this.storage.select(
       `SELECT e.*, t.template FROM log_template_events e LEFT JOIN log_templates t USING (template_id)
        WHERE ($1 IS NULL OR e.ts >= $1) AND ($2 IS NULL OR e.ts < $2) ORDER BY e.ts DESC, e.id LIMIT $3`,
-      [q.from === undefined ? null : ts(q.from), q.to === undefined ? null : ts(q.to), q.limit ?? 500],
+      [optTs(q.from), optTs(q.to), q.limit ?? 500],
       [TIMESTAMP, TIMESTAMP, INTEGER],
     );
     return rows.map((r) => ({

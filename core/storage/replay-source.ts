@@ -3,21 +3,18 @@
  * (columnar metric batches, alert and change records), and the clearing of earlier analysis results.
  * Points come from hot storage and the Parquet cold tier alike (see cold-tier.ts).
  */
-import { TIMESTAMP, DuckDBTimestampValue, type DuckDBConnection } from '@duckdb/node-api';
+import { TIMESTAMP, type DuckDBConnection } from '@duckdb/node-api';
+import { timestampValue as tsValue } from './duck-time.ts';
 import type { AlertRecord, Attrs, ChangeRecord, MetricBatch, SeriesKey, TopologyBatch } from '../common/records.ts';
 import type { Severity, TopologyEdge } from '../common/schemas.ts';
 import { pointsRelation } from './cold-tier.ts';
-import { plainRows, type Storage } from './storage.ts';
+import { changeFromRow, plainRows, type Storage } from './storage.ts';
 
 /** One window of stored telemetry. */
 export interface ReplayWindow {
   metrics: MetricBatch;
   alerts: AlertRecord[];
   changes: ChangeRecord[];
-}
-
-function tsValue(ms: number): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
 }
 
 function parseAttrs(v: unknown): Attrs {
@@ -135,16 +132,7 @@ export class ReplaySource {
           attributes: parseAttrs(r.attributes),
         }),
       ),
-      changes: changeRows.map(
-        (r): ChangeRecord => ({
-          id: r.id as string,
-          time: r.ts as number,
-          service: r.service as string,
-          entity: r.entity as string,
-          kind: r.kind as ChangeRecord['kind'],
-          summary: r.summary as string,
-        }),
-      ),
+      changes: changeRows.map((r): ChangeRecord => changeFromRow(r)),
     };
   }
 

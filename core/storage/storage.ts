@@ -56,6 +56,7 @@ import type {
   TopologyNode,
 } from '../common/schemas.ts';
 import type { IncidentFeedback } from '../common/incident-schemas.ts';
+import { optTimestampValue as optTs, timestampValue as ts } from './duck-time.ts';
 import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations.ts';
 
 /** Options of {@link Storage.open}. */
@@ -644,14 +645,7 @@ export class Storage {
       [optTs(q.from), optTs(q.to), q.limit ?? 1000],
       [TIMESTAMP, TIMESTAMP, INTEGER],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      time: r.ts as number,
-      service: r.service as string,
-      entity: r.entity as string,
-      kind: r.kind as Change['kind'],
-      summary: r.summary as string,
-    }));
+    return rows.map(changeFromRow);
   }
 
   /** The whole topology, nodes and edges sorted by id for stable output. */
@@ -1050,14 +1044,6 @@ export function plainRows(rows: Record<string, DuckDBValue>[]): Record<string, u
   return rows.map(plainRow);
 }
 
-function ts(ms: number): DuckDBTimestampValue {
-  if (!Number.isFinite(ms)) throw new RangeError(`invalid time ${ms}`);
-  return new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
-}
-
-function optTs(ms: number | undefined): DuckDBTimestampValue | null {
-  return ms === undefined ? null : ts(ms);
-}
 
 
 function appendNullable(a: DuckDBAppender, v: string | null | undefined): void {
@@ -1081,6 +1067,18 @@ function parseJson(v: unknown): unknown {
   } catch {
     return v;
   }
+}
+
+/** A `changes` row (plain, as {@link plainRows} gives it) as the change the API and the analytics take. */
+export function changeFromRow(r: Record<string, unknown>): Change {
+  return {
+    id: r.id as string,
+    time: r.ts as number,
+    service: r.service as string,
+    entity: r.entity as string,
+    kind: r.kind as Change['kind'],
+    summary: r.summary as string,
+  };
 }
 
 function incidentFromRow(r: Record<string, unknown>): Incident {

@@ -12,18 +12,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Incident, IncidentDetail } from '../../core/common/schemas.ts';
 import type { ReplayStateBody } from '../../core/common/forensics-schemas.ts';
-import { DemoSimulator } from '../../core/demo/simulator.ts';
 import { Storage } from '../../core/storage/storage.ts';
 import { feedRange, feedTopology } from '../fixtures/demo-feed.ts';
 import { repoRoot, startEngineProcess, tempDataDir, type EngineProcess } from '../fixtures/engine-process.ts';
+import {
+  HOUR_CHUNK as CHUNK,
+  HOUR_LENGTH as LENGTH,
+  HOUR_START as START,
+  HOUR_WARMUP as WARMUP,
+  incidentSnapshot as snapshot,
+  recordedHourSimulator,
+  waitReplay,
+} from '../fixtures/recorded-hour.ts';
 
 const run = promisify(execFile);
-const START = Date.UTC(2026, 10, 19, 14, 0, 0);
-const WARMUP = 30 * 60_000;
-const LENGTH = WARMUP + 25 * 60_000;
-const CHUNK = 30_000;
 
 const engines: EngineProcess[] = [];
 const dirs: string[] = [];
@@ -32,34 +35,8 @@ after(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function snapshot(engine: EngineProcess) {
-  const list = await engine.json<Incident[]>('/api/incidents?status=all&limit=100000');
-  const details = await Promise.all(list.map((i) => engine.json<IncidentDetail>(`/api/incidents/${i.id}`)));
-  return details
-    .map((d) => ({
-      id: d.id,
-      status: d.status,
-      openedAt: d.openedAt,
-      top: d.rootCauses[0]?.entity ?? null,
-      members: d.members.map((m) => `${m.time}|${m.kind}|${m.entity}|${m.fingerprint}`).sort(),
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-async function waitReplay(engine: EngineProcess, timeoutMs = 240_000): Promise<ReplayStateBody> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await engine.json<ReplayStateBody>('/api/replay');
-    if (s.status === 'done' || s.status === 'failed') return s;
-    if (Date.now() > until) throw new Error(`replay not done after ${timeoutMs} ms: ${JSON.stringify(s)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test('a recorded demo hour replayed at full speed gives the live run its incidents; report and bundle round-trip', async (t) => {
-  const sim = new DemoSimulator({ seed: 5 });
-  sim.injectFault(START + WARMUP, { kind: 'pool-exhaustion' });
-  sim.injectFault(START + WARMUP + 8 * 60_000, { kind: 'bad-deploy' });
+  const sim = recordedHourSimulator();
   const dataDir = await tempDataDir('wf-case-');
   dirs.push(dataDir);
   const live = await startEngineProcess({ dataDir });

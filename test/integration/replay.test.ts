@@ -5,41 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { Incident, IncidentDetail } from '../../core/common/schemas.ts';
-import { DemoSimulator } from '../../core/demo/simulator.ts';
 import { feedRange, feedTopology } from '../fixtures/demo-feed.ts';
 import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
-
-const START = Date.UTC(2026, 10, 19, 14, 0, 0);
-const WARMUP = 30 * 60_000;
-const LENGTH = WARMUP + 25 * 60_000;
-const CHUNK = 30_000;
+import {
+  HOUR_CHUNK as CHUNK,
+  HOUR_LENGTH as LENGTH,
+  HOUR_START as START,
+  HOUR_WARMUP as WARMUP,
+  incidentSnapshot as snapshot,
+  recordedHourSimulator,
+} from '../fixtures/recorded-hour.ts';
 
 const engines: EngineProcess[] = [];
 after(async () => {
   await Promise.all(engines.map((e) => e.stop({ removeData: true })));
 });
 
-/** Incidents reduced to what must not depend on pacing (engine-assigned alert ids do). */
-async function snapshot(engine: EngineProcess) {
-  const list = await engine.json<Incident[]>('/api/incidents?status=all&limit=100000');
-  const details = await Promise.all(list.map((i) => engine.json<IncidentDetail>(`/api/incidents/${i.id}`)));
-  return details
-    .map((d) => ({
-      id: d.id,
-      status: d.status,
-      openedAt: d.openedAt,
-      top: d.rootCauses[0]?.entity ?? null,
-      members: d.members.map((m) => `${m.time}|${m.kind}|${m.entity}|${m.fingerprint}`).sort(),
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
 test('a full-speed replay and a live-paced replay of the same hour give the same incidents', async () => {
   const feed = async (paceMs: number) => {
-    const sim = new DemoSimulator({ seed: 5 });
-    sim.injectFault(START + WARMUP, { kind: 'pool-exhaustion' });
-    sim.injectFault(START + WARMUP + 8 * 60_000, { kind: 'bad-deploy' });
+    const sim = recordedHourSimulator();
     const engine = await startEngineProcess();
     engines.push(engine);
     await feedTopology(engine, sim);
