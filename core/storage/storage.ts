@@ -86,6 +86,9 @@ const TWO_POW_32 = 4294967296;
 /** The topology's last_seen is refreshed at most this often per node/edge, to keep metric ingest cheap. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
+/** Topology rows per multi-row upsert statement. */
+const TOPOLOGY_ROWS_PER_STATEMENT = 200;
+
 /** Statements `query()` accepts, by their first keyword. */
 const READ_ONLY_KEYWORDS = new Set(['select', 'with', 'describe', 'show', 'summarize', 'pragma', 'from', 'values', 'table']);
 /** PRAGMAs that only read. Others (enable_profiling, threads...) change the shared instance. */
@@ -324,37 +327,49 @@ export class Storage {
       if (nodeWrites.length === 0 && edgeWrites.length === 0) return;
       const seen = ts(seenAt);
       await this.transaction(async (c) => {
-        if (nodeWrites.length > 0) {
-          // A name equal to the id's own name part is a default (from telemetry or an edge endpoint):
-          // it never overwrites a name someone declared.
-          const stmt = await c.prepare(`INSERT INTO topology_nodes VALUES ($1, $2, $3, $4::JSON, $5, $5)
+        // Many rows per statement: one statement per node made topology writes most of a small import.
+        for (let off = 0; off < nodeWrites.length; off += TOPOLOGY_ROWS_PER_STATEMENT) {
+          const chunk = nodeWrites.slice(off, off + TOPOLOGY_ROWS_PER_STATEMENT);
+          const values: DuckDBValue[] = [seen];
+          const types: DuckDBType[] = [TIMESTAMP];
+          const rows = chunk.map(([id, n, attrs], k) => {
+            values.push(id, n.kind, n.name, attrs);
+            types.push(VARCHAR, VARCHAR, VARCHAR, VARCHAR);
+            const p = 2 + k * 4;
+            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}::JSON, $1, $1)`;
+          });
+          // A name equal to the id's own name part (entityName) is a default (from telemetry or an edge
+          // endpoint): it never overwrites a name someone declared.
+          await c.run(
+            `INSERT INTO topology_nodes VALUES ${rows.join(', ')}
             ON CONFLICT (id) DO UPDATE SET
               kind = excluded.kind,
-              name = CASE WHEN excluded.name = $6 THEN topology_nodes.name ELSE excluded.name END,
+              name = CASE WHEN excluded.name = (CASE WHEN strpos(excluded.id, ':') = 0 THEN excluded.id ELSE substr(excluded.id, strpos(excluded.id, ':') + 1) END)
+                     THEN topology_nodes.name ELSE excluded.name END,
               attributes = json_merge_patch(coalesce(topology_nodes.attributes, '{}'::JSON), excluded.attributes),
-              last_seen = greatest(topology_nodes.last_seen, excluded.last_seen)`);
-          try {
-            for (const [id, n, attrs] of nodeWrites) {
-              stmt.bind([id, n.kind, n.name, attrs, seen, entityName(id)]);
-              await stmt.run();
-            }
-          } finally {
-            stmt.destroySync();
-          }
+              last_seen = greatest(topology_nodes.last_seen, excluded.last_seen)`,
+            values,
+            types,
+          );
         }
-        if (edgeWrites.length > 0) {
-          const stmt = await c.prepare(`INSERT INTO topology_edges VALUES ($1, $2, $3, $4, $5, $5)
+        for (let off = 0; off < edgeWrites.length; off += TOPOLOGY_ROWS_PER_STATEMENT) {
+          const chunk = edgeWrites.slice(off, off + TOPOLOGY_ROWS_PER_STATEMENT);
+          const values: DuckDBValue[] = [seen];
+          const types: DuckDBType[] = [TIMESTAMP];
+          const rows = chunk.map(([, e], k) => {
+            values.push(e.source, e.target, e.kind, e.origin);
+            types.push(VARCHAR, VARCHAR, VARCHAR, VARCHAR);
+            const p = 2 + k * 4;
+            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, $1, $1)`;
+          });
+          await c.run(
+            `INSERT INTO topology_edges VALUES ${rows.join(', ')}
             ON CONFLICT (source, target, kind) DO UPDATE SET
               origin = CASE WHEN topology_edges.origin = 'declared' THEN 'declared' ELSE excluded.origin END,
-              last_seen = greatest(topology_edges.last_seen, excluded.last_seen)`);
-          try {
-            for (const [, e] of edgeWrites) {
-              stmt.bind([e.source, e.target, e.kind, e.origin, seen]);
-              await stmt.run();
-            }
-          } finally {
-            stmt.destroySync();
-          }
+              last_seen = greatest(topology_edges.last_seen, excluded.last_seen)`,
+            values,
+            types,
+          );
         }
       });
       // The caches learn only what was committed. Attributes are merged in the database, so the cache

@@ -29,6 +29,7 @@ const POINTS = Number(values.points);
 const RUNS = Number(values.runs);
 const PARQUET_ROWS = Number(values['parquet-rows']);
 const OTLP_MINUTES = Number(values['otlp-minutes']);
+const SMALL_OTLP_MINUTES = 2;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -79,6 +80,32 @@ try {
     if (res.rows !== otlpPoints) throw new Error(`otlp import stored ${res.rows} of ${otlpPoints}`);
     otlpRates.push(res.rows / (res.elapsedMs / 1000));
   }
+
+  // ---- 1c. small OTLP dumps: a few demo minutes, where the estate's topology is most of the work --
+  say(`generating small OTLP dumps (${SMALL_OTLP_MINUTES} demo minutes each)…`);
+  const smallLines: string[] = [];
+  let smallPoints = 0;
+  const smallSim = new DemoSimulator({ seed: 2 });
+  for (let t = start; t < start + SMALL_OTLP_MINUTES * 60_000; t += 30_000) {
+    for (const req of smallSim.generate(t, t + 30_000).otlpMetrics) {
+      for (const rm of req.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) smallPoints += m.gauge.dataPoints.length;
+      smallLines.push(JSON.stringify(req));
+    }
+  }
+  const smallDump = path.join(work, 'small-collector.json');
+  await writeFile(smallDump, `${smallLines.join('\n')}\n`);
+  const smallRates: number[] = [];
+  let smallTopology = 0;
+  for (let r = 0; r < Math.max(RUNS, 5); r++) {
+    const s = await Storage.open({ path: path.join(work, `small-case-${r}`, 'watchfloor.duckdb') });
+    const res = await runImport(s, [smallDump], {});
+    const topo = await s.getTopology();
+    smallTopology = topo.nodes.length + topo.edges.length;
+    await s.close();
+    if (res.rows !== smallPoints) throw new Error(`small otlp import stored ${res.rows} of ${smallPoints}`);
+    smallRates.push(res.rows / (res.elapsedMs / 1000));
+  }
+  say(`  small dumps: ${fmt(median(smallRates))} rows/s`);
 
   // ---- 2. forensic queries over POINTS points --------------------------------------------------
   const caseDir = path.join(work, 'big-case');
@@ -144,6 +171,7 @@ try {
   console.log(`\nForensics benchmark (${os.availableParallelism()} cores; medians of ${RUNS} runs)`);
   console.log(`import from Parquet (${fmt(PARQUET_ROWS)} rows):        ${fmt(median(parquetRates))} rows/s`);
   console.log(`import from OTLP JSON dump (${fmt(otlpPoints)} points): ${fmt(median(otlpRates))} rows/s`);
+  console.log(`import of a small OTLP dump (${fmt(smallPoints)} points, ${smallTopology} topology rows): ${fmt(median(smallRates))} rows/s`);
   console.log(`\nqueries over ${fmt(POINTS)} metric points (${fmt(SERIES)} series):`);
   console.log('query'.padEnd(48) + 'engine ms'.padStart(11) + 'DuckDB ms'.padStart(11) + 'ratio'.padStart(8));
   let sumE = 0;
