@@ -68,6 +68,8 @@ export interface ReplayStateBody {
   clock: number | null;
   seekingTo: number | null;
   windows: number;
+  /** Event time skipped at full speed because nothing happened in it (ms). */
+  skippedMs?: number;
   error?: string;
 }
 

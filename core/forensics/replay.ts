@@ -32,8 +32,13 @@ export interface ReplayState {
   /** Fast-forwarding to this event time (after a seek), else null. */
   seekingTo: number | null;
   windows: number;
+  /** Event time jumped over at full speed because nothing happened in it (ms). */
+  skippedMs: number;
   error?: string;
 }
+
+/** Windows the reader may run ahead of the analytics (each submits up to three batches). */
+const MAX_WINDOWS_IN_FLIGHT = 4;
 
 /** Options of a replay controller. */
 export interface ReplayOptions {
@@ -47,7 +52,7 @@ export interface ReplayOptions {
 
 /** Drives one replay at a time over a storage. */
 export class ReplayController {
-  private st: ReplayState = { status: 'idle', speed: 'max', from: null, to: null, clock: null, seekingTo: null, windows: 0 };
+  private st: ReplayState = { status: 'idle', speed: 'max', from: null, to: null, clock: null, seekingTo: null, windows: 0, skippedMs: 0 };
   private runId = 0;
   private host: AnalyticsHost | null = null;
   private wake: (() => void) | null = null;
@@ -84,7 +89,7 @@ export class ReplayController {
       source.close();
       throw Object.assign(new Error('from: there is no stored telemetry to replay in the range'), { field: 'from', status: 400 });
     }
-    this.st = { status: 'running', speed: p.speed, from, to, clock: from, seekingTo: null, windows: 0 };
+    this.st = { status: 'running', speed: p.speed, from, to, clock: from, seekingTo: null, windows: 0, skippedMs: 0 };
     this.seekTarget = null;
     this.finished = this.loop(id, source, from, to).finally(() => source.close());
     return this.state();
@@ -107,9 +112,12 @@ export class ReplayController {
       let host = await this.freshHost();
       host.submit({ topology: await source.topology() });
       let t = from;
+      // A replay that starts before the first event skips straight to it.
+      let lastEmpty = true;
       while (t < to) {
         if (!this.live(id)) return;
-        if (this.st.status === 'paused' && this.seekTarget === null) {
+        // A seek made while paused fast-forwards to its target, then stays paused there.
+        if (this.st.status === 'paused' && this.seekTarget === null && this.st.seekingTo === null) {
           await new Promise<void>((r) => (this.wake = r));
           continue;
         }
@@ -122,12 +130,33 @@ export class ReplayController {
             host.submit({ topology: await source.topology() });
             t = from;
             this.st.clock = from;
+            lastEmpty = true;
           }
           this.st.seekingTo = target > t ? target : null;
         }
         const fast = this.st.speed === 'max' || this.st.seekingTo !== null;
         const maxWin = this.opts.maxWindowMs ?? 30_000;
         const win = fast ? maxWin : Math.min(maxWin, Math.max(1000, (this.st.speed as number) * 1000));
+        if (fast && lastEmpty) {
+          // Nothing happened in the last window: jump to the window (on the grid of full-speed windows
+          // from `from`) holding the next event, or to the seek target if that comes first.
+          const next = await source.nextEventTime(t);
+          if (!this.live(id)) return;
+          let jump = next === null ? to : Math.max(t, from + Math.floor((next - from) / maxWin) * maxWin);
+          if (this.st.seekingTo !== null) jump = Math.min(jump, this.st.seekingTo);
+          if (jump > t) {
+            this.st.skippedMs += Math.min(jump, to) - t;
+            t = Math.min(jump, to);
+            this.st.clock = t;
+            if (t >= to) continue;
+          }
+          if (this.st.seekingTo !== null && t >= this.st.seekingTo) {
+            // Landed on the seek target in an empty stretch: arrive there, everything before it decided.
+            this.st.seekingTo = null;
+            await host.flush();
+            continue;
+          }
+        }
         let end = Math.min(to, t + win);
         if (this.st.seekingTo !== null) end = Math.min(end, Math.max(this.st.seekingTo, t + 1));
         const started = Date.now();
@@ -137,9 +166,14 @@ export class ReplayController {
         if (w.changes.length) host.submit({ changes: w.changes });
         if (w.metrics.ts.length) host.submit({ metrics: w.metrics });
         if (w.alerts.length) host.submit({ alerts: w.alerts });
+        lastEmpty = !w.changes.length && !w.metrics.ts.length && !w.alerts.length;
         t = end;
         this.st.clock = end;
         this.st.windows++;
+        // Bounded work in flight: reading runs ahead of the analytics by at most a few windows, so a
+        // replay's memory stays flat however long the range.
+        await host.backlog(MAX_WINDOWS_IN_FLIGHT * 3);
+        if (!this.live(id)) return;
         if (this.st.seekingTo !== null && t >= this.st.seekingTo) {
           this.st.seekingTo = null;
           // Arrive "as of" the target: everything up to it decided.

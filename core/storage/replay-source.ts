@@ -77,6 +77,26 @@ export class ReplaySource {
     };
   }
 
+  /**
+   * The earliest event time at or after `t` of any point, alert or change, or null when nothing
+   * follows. Row groups wholly before `t` are skipped by their min/max statistics, so this stays cheap.
+   */
+  async nextEventTime(t: number): Promise<number | null> {
+    const c = this.conn;
+    if (!c) throw new Error('replay source is not open');
+    const [r] = plainRows(
+      (
+        await c.runAndReadAll(
+          `SELECT least((SELECT min(ts) FROM ${this.relation} WHERE ts >= $1), (SELECT min(ts) FROM alerts WHERE ts >= $1),
+            (SELECT min(ts) FROM changes WHERE ts >= $1)) AS next`,
+          [tsValue(t)],
+          [TIMESTAMP],
+        )
+      ).getRowObjects(),
+    );
+    return (r.next as number | null) ?? null;
+  }
+
   /** Telemetry with from <= ts < to: points by time then series, alerts and changes as stored. */
   async window(from: number, to: number): Promise<ReplayWindow> {
     const c = this.conn;

@@ -81,6 +81,8 @@ export class AnalyticsHost {
   private idleTimer: NodeJS.Timeout | null = null;
   /** Something was submitted since the correlator last decided everything it holds. */
   private undecided = false;
+  /** One promise per submitted batch not yet processed, oldest first. */
+  private readonly inFlight: Promise<void>[] = [];
 
   private constructor(
     private readonly detectors: WorkerClient[],
@@ -159,8 +161,26 @@ export class AnalyticsHost {
       await this.correlate({ type: 'signals', alerts, anomalies: d.anomalies, changes, topology, watermark: d.maxTs });
     });
     this.tailCorrelate = step.catch((err) => this.record(err));
+    // Steps complete in submission order (each waits for the one before), so the oldest leaves first.
+    const settled = this.tailCorrelate.then(() => {
+      this.inFlight.shift();
+    });
+    this.inFlight.push(settled);
     this.undecided = true;
     this.armIdleTimer();
+  }
+
+  /**
+   * Resolves once at most `max` submitted batches are still being processed. A bulk source (a replay
+   * at full speed) awaits this between submits, so the batches queued for the workers stay bounded.
+   */
+  async backlog(max: number): Promise<void> {
+    while (this.inFlight.length > max && !this.closed) await this.inFlight[this.inFlight.length - max - 1];
+  }
+
+  /** Batches submitted and not yet fully processed. */
+  pendingBatches(): number {
+    return this.inFlight.length;
   }
 
   /** (Re)starts the idle timer: when no batch comes for idleDecideMs, decide what is held. */

@@ -5,7 +5,10 @@
  *  2. A set of forensic queries over N metric points (default 100M) run through the engine's SQL
  *     console (`POST /api/sql` of the built engine serving the case) next to the same SQL run by plain
  *     DuckDB on the same file (read-only, same memory limit), and their ratio.
+ *  3. Replay at full speed of a dense hour and of a sparse day (data in one minute per hour): time,
+ *     windows read and peak RSS, which show the skipping of empty stretches and the bounded backlog.
  * Usage: npm run bench  |  node --import tsx test/bench/forensics.bench.ts [--points 100000000] [--runs 3]
+ *        [--parts import,replay,queries]
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +16,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DemoSimulator } from '../../core/demo/simulator.ts';
 import { runImport } from '../../core/forensics/importer.ts';
+import { ReplayController } from '../../core/forensics/replay.ts';
+import { AnalyticsHost } from '../../core/workers/analytics-host.ts';
 import { timePlainDuckDb } from '../../core/storage/plain-duckdb.ts';
 import { Storage } from '../../core/storage/storage.ts';
 import { startEngineProcess } from '../fixtures/engine-process.ts';
@@ -23,6 +28,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'parquet-rows': { type: 'string', default: '5000000' },
     'otlp-minutes': { type: 'string', default: '120' },
+    parts: { type: 'string', default: 'import,replay,queries' },
   },
 });
 const POINTS = Number(values.points);
@@ -30,13 +36,83 @@ const RUNS = Number(values.runs);
 const PARQUET_ROWS = Number(values['parquet-rows']);
 const OTLP_MINUTES = Number(values['otlp-minutes']);
 const SMALL_OTLP_MINUTES = 2;
+const PARTS = new Set(values.parts!.split(','));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const say = (s: string) => process.stderr.write(`${s}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/**
+ * Imports demo telemetry into a fresh case and replays it at full speed in this process: `dense` is
+ * one hour of the whole estate; `sparse` is a day in which only the first minute of each hour has
+ * data (what an export of alert bursts looks like). Peak RSS is sampled every 50 ms.
+ */
+async function benchReplay(kind: 'dense' | 'sparse') {
+  const sim = new DemoSimulator({ seed: 3 });
+  const t0 = Date.UTC(2026, 2, 1);
+  const ranges: [number, number][] = kind === 'dense' ? [[t0, t0 + 3_600_000]] : Array.from({ length: 24 }, (_, h) => [t0 + h * 3_600_000, t0 + h * 3_600_000 + 60_000]);
+  if (kind === 'dense') sim.injectFault(t0 + 30 * 60_000, { kind: 'pool-exhaustion' });
+  const metricLines: string[] = [];
+  const eventLines: string[] = [];
+  let points = 0;
+  for (const [a, b] of ranges) {
+    for (let t = a; t < b; t += 30_000) {
+      const g = sim.generate(t, Math.min(b, t + 30_000));
+      for (const req of g.otlpMetrics) {
+        for (const rm of req.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) points += m.gauge.dataPoints.length;
+        metricLines.push(JSON.stringify(req));
+      }
+      for (const e of g.events) eventLines.push(JSON.stringify(e));
+    }
+  }
+  const dir = path.join(work, `replay-${kind}`);
+  const s = await Storage.open({ path: path.join(dir, 'watchfloor.duckdb') });
+  await writeFile(path.join(work, `${kind}-metrics.json`), `${metricLines.join('\n')}\n`);
+  const files = [path.join(work, `${kind}-metrics.json`)];
+  if (eventLines.length) {
+    await writeFile(path.join(work, `${kind}-events.jsonl`), `${eventLines.join('\n')}\n`);
+    files.push(path.join(work, `${kind}-events.jsonl`));
+  }
+  say(`importing the ${kind} replay data (${fmt(points)} points, ${fmt(eventLines.length)} alert events)…`);
+  await runImport(s, files, {});
+  const replay = new ReplayController(s, {
+    startHost: (sink) => AnalyticsHost.start({ detectorWorkers: 1, sink }),
+    sink: async (out) => {
+      if (out.type === 'anomalies') await s.appendAnomalies(out.anomalies);
+      else await s.upsertIncidents(out.events.map((e) => e.incident));
+    },
+  });
+  const rssAtStart = process.memoryUsage().rss;
+  let peak = rssAtStart;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const w0 = performance.now();
+  const st = await replay.start({ speed: 'max' });
+  await replay.whenFinished();
+  const seconds = (performance.now() - w0) / 1000;
+  clearInterval(sampler);
+  const end = replay.state();
+  await replay.stop();
+  await s.close();
+  if (end.status !== 'done') throw new Error(`${kind} replay ended ${end.status}: ${end.error ?? ''}`);
+  say(`  ${kind}: ${seconds.toFixed(1)} s, ${end.windows} windows`);
+  const span = (st.to ?? 0) - (st.from ?? 0);
+  return {
+    label: kind === 'dense' ? 'dense hour (whole demo estate, one fault)' : 'sparse day (1 minute of data per hour)',
+    points,
+    alerts: eventLines.length,
+    seconds,
+    eventSecondsPerSecond: span / 1000 / seconds,
+    pointsPerSec: points / seconds,
+    windows: end.windows,
+    peakRssMb: peak / 1024 ** 2,
+    rssGrowthMb: (peak - rssAtStart) / 1024 ** 2,
+  };
+}
+
 const work = await mkdtemp(path.join(os.tmpdir(), 'wf-bench-forensics-'));
 try {
+  const report: string[] = [];
+  if (PARTS.has('import')) {
   // ---- 1a. Parquet import -----------------------------------------------------------------------
   const scratchDir = path.join(work, 'scratch');
   const scratch = await Storage.open({ path: path.join(scratchDir, 'scratch.duckdb') });
@@ -106,7 +182,25 @@ try {
     smallRates.push(res.rows / (res.elapsedMs / 1000));
   }
   say(`  small dumps: ${fmt(median(smallRates))} rows/s`);
+  report.push(
+    `import from Parquet (${fmt(PARQUET_ROWS)} rows):        ${fmt(median(parquetRates))} rows/s`,
+    `import from OTLP JSON dump (${fmt(otlpPoints)} points): ${fmt(median(otlpRates))} rows/s`,
+    `import of a small OTLP dump (${fmt(smallPoints)} points, ${smallTopology} topology rows): ${fmt(median(smallRates))} rows/s`,
+  );
+  }
 
+  // ---- 1d. replay at full speed: a dense hour and a sparse day ------------------------------------
+  if (PARTS.has('replay')) {
+    report.push('', 'replay at full speed (event time replayed per wall second; windows read; peak RSS of this process and its workers):');
+    for (const kind of ['sparse', 'dense'] as const) {
+      const r = await benchReplay(kind);
+      report.push(
+        `  ${r.label.padEnd(44)} ${fmt(r.points)} points, ${fmt(r.alerts)} alerts: ${r.seconds.toFixed(1)} s (${fmt(r.eventSecondsPerSecond)}× real time, ${fmt(r.pointsPerSec)} points/s), ${fmt(r.windows)} windows, peak RSS ${fmt(r.peakRssMb)} MB (+${fmt(r.rssGrowthMb)} MB during the replay)`,
+      );
+    }
+  }
+
+  if (PARTS.has('queries')) {
   // ---- 2. forensic queries over POINTS points --------------------------------------------------
   const caseDir = path.join(work, 'big-case');
   const dbFile = path.join(caseDir, 'watchfloor.duckdb');
@@ -168,12 +262,9 @@ try {
     say(`  direct run ${r + 1}/${RUNS}`);
   }
 
-  console.log(`\nForensics benchmark (${os.availableParallelism()} cores; medians of ${RUNS} runs)`);
-  console.log(`import from Parquet (${fmt(PARQUET_ROWS)} rows):        ${fmt(median(parquetRates))} rows/s`);
-  console.log(`import from OTLP JSON dump (${fmt(otlpPoints)} points): ${fmt(median(otlpRates))} rows/s`);
-  console.log(`import of a small OTLP dump (${fmt(smallPoints)} points, ${smallTopology} topology rows): ${fmt(median(smallRates))} rows/s`);
-  console.log(`\nqueries over ${fmt(POINTS)} metric points (${fmt(SERIES)} series):`);
-  console.log('query'.padEnd(48) + 'engine ms'.padStart(11) + 'DuckDB ms'.padStart(11) + 'ratio'.padStart(8));
+  report.push('');
+  report.push(`queries over ${fmt(POINTS)} metric points (${fmt(SERIES)} series):`);
+  report.push('query'.padEnd(48) + 'engine ms'.padStart(11) + 'DuckDB ms'.padStart(11) + 'ratio'.padStart(8));
   let sumE = 0;
   let sumD = 0;
   for (const [i, [name]] of QUERIES.entries()) {
@@ -181,9 +272,12 @@ try {
     const d = median(direct[i]);
     sumE += e;
     sumD += d;
-    console.log(name.padEnd(48) + fmt(e).padStart(11) + fmt(d).padStart(11) + (e / d).toFixed(2).padStart(8));
+    report.push(name.padEnd(48) + fmt(e).padStart(11) + fmt(d).padStart(11) + (e / d).toFixed(2).padStart(8));
   }
-  console.log('all queries'.padEnd(48) + fmt(sumE).padStart(11) + fmt(sumD).padStart(11) + (sumE / sumD).toFixed(2).padStart(8));
+  report.push('all queries'.padEnd(48) + fmt(sumE).padStart(11) + fmt(sumD).padStart(11) + (sumE / sumD).toFixed(2).padStart(8));
+  }
+  console.log(`\nForensics benchmark (${os.availableParallelism()} cores; medians of ${RUNS} runs)`);
+  for (const line of report) console.log(line);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
