@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { earliestEventTime } from './common/records.ts';
 import type {
   AlertRecord,
   ChangeRecord,
@@ -142,6 +143,8 @@ export class Engine {
   automation: AutomationService | null = null;
   /** Log masking and template mining (log-miner worker) and its tables. */
   logTemplating!: LogTemplating;
+  /** The event time a replay has brought the views to, when one drives them (set by the forensics routes). */
+  replayClock: (() => number | null) | null = null;
   /** The port syslog listens on (UDP and TCP), or null when off. */
   syslogPort: number | null = null;
 
@@ -175,7 +178,7 @@ export class Engine {
     // Logs are masked and get their template id before anything is stored.
     const mined: TemplateActivityBatch | null = batch.logs?.length ? await this.logTemplating.prepare(batch.logs) : null;
     if (topology) {
-      await storage.upsertTopology(topology, Date.now());
+      await storage.upsertTopology(topology, Date.now(), batch.topologyDeclared ? null : earliestEventTime(batch));
       for (const n of topology.nodes) this.knownNodes.add(n.id);
       for (const e of topology.edges) {
         this.knownEdges.add(edgeKey(e));
@@ -266,6 +269,7 @@ export class Engine {
   /** The headline figures. */
   stats(): Stats {
     const c = this.analytics.counters();
+    const asOf = this.replayClock?.() ?? null;
     return {
       ingested: { ...this.ingested, topology: this.knownNodes.size + this.knownEdges.size },
       alertsReceived: c.alertsReceived,
@@ -280,6 +284,7 @@ export class Engine {
       automationPaused: this.automation?.isPaused() ?? false,
       watermark: c.watermark,
       demo: this.demo,
+      ...(asOf !== null ? { asOf } : {}),
     };
   }
 

@@ -130,3 +130,24 @@ export interface TopologyBatch {
   nodes: NodeRecord[];
   edges: EdgeRecord[];
 }
+
+/**
+ * The earliest event time of a batch's telemetry (points, log lines, span starts, alerts, changes), or
+ * null when it has none: when the topology the batch reveals was first seen.
+ */
+export function earliestEventTime(b: {
+  metrics?: { ts: ArrayLike<number> };
+  logs?: readonly { ts: number }[];
+  spans?: readonly { start: number }[];
+  alerts?: readonly { time: number }[];
+  changes?: readonly { time: number }[];
+}): number | null {
+  let t = Infinity;
+  const ts = b.metrics?.ts;
+  if (ts) for (let i = 0; i < ts.length; i++) if (ts[i] < t) t = ts[i];
+  for (const r of b.logs ?? []) if (r.ts < t) t = r.ts;
+  for (const r of b.spans ?? []) if (r.start < t) t = r.start;
+  for (const r of b.alerts ?? []) if (r.time < t) t = r.time;
+  for (const r of b.changes ?? []) if (r.time < t) t = r.time;
+  return Number.isFinite(t) ? t : null;
+}

@@ -269,6 +269,8 @@ export interface Stats {
   /** Latest event time the analytics have processed. */
   watermark: number | null;
   demo: boolean;
+  /** Present while a replay drives the views: the event time they show the estate as of (time travel). */
+  asOf?: number;
 }
 
 /** Ground truth of an injected demo fault. */

@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { AlertRecord, ChangeRecord, LogRecord, MetricBatch, SeriesKey, SpanRecord, TopologyBatch } from '../common/records.ts';
+import { earliestEventTime, type AlertRecord, type ChangeRecord, type LogRecord, type MetricBatch, type SeriesKey, type SpanRecord, type TopologyBatch } from '../common/records.ts';
 import { parseAlertmanager } from '../ingest/alertmanager.ts';
 import { parseChanges, parseEvents, parseTopology } from '../ingest/events.ts';
 import { parseOtlpLogsJson } from '../ingest/otlp-logs.ts';
@@ -162,7 +162,7 @@ function addTopology(b: PendingBatch, t: TopologyBatch | undefined): void {
 
 /** Stores a batch: topology first (so entities exist), then telemetry; each part commits whole. */
 async function storeBatch(storage: Storage, b: PendingBatch, seenAt: number): Promise<void> {
-  if (b.topology.nodes.length || b.topology.edges.length) await storage.upsertTopology(b.topology, seenAt);
+  if (b.topology.nodes.length || b.topology.edges.length) await storage.upsertTopology(b.topology, seenAt, earliestEventTime(b));
   if (b.metrics.ts.length) {
     await storage.appendMetrics({
       seriesKeys: b.metrics.keys,

@@ -48,6 +48,8 @@ export interface ReplayOptions {
   sink: (out: AnalyticsOutput) => Promise<void>;
   /** Event-time window per step at full speed (default 30 s, a live source's send interval). */
   maxWindowMs?: number;
+  /** Called when the replay clock moved (after each window, jump or restart). */
+  onClock?: () => void;
 }
 
 /** Drives one replay at a time over a storage. */
@@ -148,6 +150,7 @@ export class ReplayController {
             this.st.skippedMs += Math.min(jump, to) - t;
             t = Math.min(jump, to);
             this.st.clock = t;
+            this.opts.onClock?.();
             if (t >= to) continue;
           }
           if (this.st.seekingTo !== null && t >= this.st.seekingTo) {
@@ -170,6 +173,7 @@ export class ReplayController {
         t = end;
         this.st.clock = end;
         this.st.windows++;
+        this.opts.onClock?.();
         // Bounded work in flight: reading runs ahead of the analytics by at most a few windows, so a
         // replay's memory stays flat however long the range.
         await host.backlog(MAX_WINDOWS_IN_FLIGHT * 3);

@@ -34,7 +34,8 @@ export function apiRoutes(router: Router, engine: Engine): void {
     }),
   );
 
-  router.add('GET', '/api/topology', () => storage.getTopology());
+  // ?asOf=<event time, epoch ms>: the estate as it was then (time travel).
+  router.add('GET', '/api/topology', ({ url }) => storage.getTopology(intParam(url, 'asOf')));
   router.add('GET', '/api/stats', () => engine.stats());
 
   router.add('GET', '/api/changes', async ({ url }) =>

@@ -89,7 +89,13 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
   const replay = new ReplayController(storage, {
     startHost: (sink) => AnalyticsHost.start({ detectorWorkers: 1, sink }),
     sink: engine.sink,
+    // The stats carry the replay clock (Stats.asOf), so every view follows it, even through empty stretches.
+    onClock: () => engine.markStatsDirty(),
   });
+  engine.replayClock = () => {
+    const s = replay.state();
+    return s.status === 'idle' ? null : s.clock;
+  };
   void ensureColdViews(storage).catch((err: unknown) => engine.log('warn', 'cold-tier views not defined', { error: String(err) }));
   // A data directory made as a case (it has case.json) joins the recent list when an engine opens it.
   void caseName(opts.dataDir).then(async (name) => {

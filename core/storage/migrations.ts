@@ -240,4 +240,13 @@ export const MIGRATIONS: readonly Migration[] = [
       )`);
     },
   },
+  {
+    version: 701,
+    description: 'topology in event time: when each node and edge first appeared in the telemetry',
+    async up(run) {
+      // NULL: known without an event time (declared, or stored before this migration): present at any time.
+      await run('ALTER TABLE topology_nodes ADD COLUMN first_event TIMESTAMP');
+      await run('ALTER TABLE topology_edges ADD COLUMN first_event TIMESTAMP');
+    },
+  },
 ];

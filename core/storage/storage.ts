@@ -125,8 +125,8 @@ export class Storage {
   private readonly seriesIds = new Map<string, number>();
   private nextSeriesId = 1;
   /** What was last written for each topology node/edge: skip writes that would change nothing. */
-  private readonly nodeState = new Map<string, { name: string; attrs: string; lastSeen: number }>();
-  private readonly edgeState = new Map<string, { origin: string; lastSeen: number }>();
+  private readonly nodeState = new Map<string, { name: string; attrs: string; lastSeen: number; firstEvent: number | null }>();
+  private readonly edgeState = new Map<string, { origin: string; lastSeen: number; firstEvent: number | null }>();
 
   private constructor(
     instance: DuckDBInstance,
@@ -287,8 +287,11 @@ export class Storage {
    * Inserts new topology nodes and edges and refreshes last_seen (at most once a minute) and attributes
    * (merged, newest wins) of known ones. Edge endpoints that are not known nodes become nodes, so the
    * graph never has dangling edges. A declared edge stays declared when traces confirm it.
+   * `eventTime` is the event time of the telemetry that revealed the batch (its earliest record): each
+   * node and edge keeps the earliest such time as `first_event`, which time travel filters on; null
+   * (declared topology) leaves it unset, i.e. present at any time.
    */
-  upsertTopology(batch: TopologyBatch, seenAt: number): Promise<void> {
+  upsertTopology(batch: TopologyBatch, seenAt: number, eventTime: number | null = null): Promise<void> {
     return this.write(async () => {
       const nodes = new Map<string, { kind: string; name: string; attrs: Attrs }>();
       for (const n of batch.nodes) {
@@ -307,7 +310,7 @@ export class Storage {
         const attrs = JSON.stringify(n.attrs);
         const known = this.nodeState.get(id);
         const sameName = known !== undefined && (known.name === n.name || n.name === entityName(id));
-        if (known && sameName && (attrs === '{}' || known.attrs === attrs) && seenAt - known.lastSeen < LAST_SEEN_RESOLUTION_MS) {
+        if (known && sameName && (attrs === '{}' || known.attrs === attrs) && seenAt - known.lastSeen < LAST_SEEN_RESOLUTION_MS && !earlier(eventTime, known.firstEvent)) {
           continue;
         }
         nodeWrites.push([id, n, attrs]);
@@ -321,52 +324,57 @@ export class Storage {
       const edgeWrites: [string, TopologyBatch['edges'][number]][] = [];
       for (const [key, e] of edges) {
         const known = this.edgeState.get(key);
-        if (known && (known.origin === 'declared' || known.origin === e.origin) && seenAt - known.lastSeen < LAST_SEEN_RESOLUTION_MS) continue;
+        if (known && (known.origin === 'declared' || known.origin === e.origin) && seenAt - known.lastSeen < LAST_SEEN_RESOLUTION_MS && !earlier(eventTime, known.firstEvent)) {
+          continue;
+        }
         edgeWrites.push([key, e]);
       }
       if (nodeWrites.length === 0 && edgeWrites.length === 0) return;
       const seen = ts(seenAt);
+      const firstEvent = optTs(eventTime);
       await this.transaction(async (c) => {
         // Many rows per statement: one statement per node made topology writes most of a small import.
         for (let off = 0; off < nodeWrites.length; off += TOPOLOGY_ROWS_PER_STATEMENT) {
           const chunk = nodeWrites.slice(off, off + TOPOLOGY_ROWS_PER_STATEMENT);
-          const values: DuckDBValue[] = [seen];
-          const types: DuckDBType[] = [TIMESTAMP];
+          const values: DuckDBValue[] = [seen, firstEvent];
+          const types: DuckDBType[] = [TIMESTAMP, TIMESTAMP];
           const rows = chunk.map(([id, n, attrs], k) => {
             values.push(id, n.kind, n.name, attrs);
             types.push(VARCHAR, VARCHAR, VARCHAR, VARCHAR);
-            const p = 2 + k * 4;
-            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}::JSON, $1, $1)`;
+            const p = 3 + k * 4;
+            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}::JSON, $1, $1, $2)`;
           });
           // A name equal to the id's own name part (entityName) is a default (from telemetry or an edge
           // endpoint): it never overwrites a name someone declared.
           await c.run(
-            `INSERT INTO topology_nodes VALUES ${rows.join(', ')}
+            `INSERT INTO topology_nodes (id, kind, name, attributes, first_seen, last_seen, first_event) VALUES ${rows.join(', ')}
             ON CONFLICT (id) DO UPDATE SET
               kind = excluded.kind,
               name = CASE WHEN excluded.name = (CASE WHEN strpos(excluded.id, ':') = 0 THEN excluded.id ELSE substr(excluded.id, strpos(excluded.id, ':') + 1) END)
                      THEN topology_nodes.name ELSE excluded.name END,
               attributes = json_merge_patch(coalesce(topology_nodes.attributes, '{}'::JSON), excluded.attributes),
-              last_seen = greatest(topology_nodes.last_seen, excluded.last_seen)`,
+              last_seen = greatest(topology_nodes.last_seen, excluded.last_seen),
+              first_event = least(topology_nodes.first_event, excluded.first_event)`,
             values,
             types,
           );
         }
         for (let off = 0; off < edgeWrites.length; off += TOPOLOGY_ROWS_PER_STATEMENT) {
           const chunk = edgeWrites.slice(off, off + TOPOLOGY_ROWS_PER_STATEMENT);
-          const values: DuckDBValue[] = [seen];
-          const types: DuckDBType[] = [TIMESTAMP];
+          const values: DuckDBValue[] = [seen, firstEvent];
+          const types: DuckDBType[] = [TIMESTAMP, TIMESTAMP];
           const rows = chunk.map(([, e], k) => {
             values.push(e.source, e.target, e.kind, e.origin);
             types.push(VARCHAR, VARCHAR, VARCHAR, VARCHAR);
-            const p = 2 + k * 4;
-            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, $1, $1)`;
+            const p = 3 + k * 4;
+            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, $1, $1, $2)`;
           });
           await c.run(
-            `INSERT INTO topology_edges VALUES ${rows.join(', ')}
+            `INSERT INTO topology_edges (source, target, kind, origin, first_seen, last_seen, first_event) VALUES ${rows.join(', ')}
             ON CONFLICT (source, target, kind) DO UPDATE SET
               origin = CASE WHEN topology_edges.origin = 'declared' THEN 'declared' ELSE excluded.origin END,
-              last_seen = greatest(topology_edges.last_seen, excluded.last_seen)`,
+              last_seen = greatest(topology_edges.last_seen, excluded.last_seen),
+              first_event = least(topology_edges.first_event, excluded.first_event)`,
             values,
             types,
           );
@@ -377,11 +385,11 @@ export class Storage {
       for (const [id, n, attrs] of nodeWrites) {
         const prevName = this.nodeState.get(id)?.name;
         const name = n.name === entityName(id) && prevName !== undefined ? prevName : n.name;
-        this.nodeState.set(id, { name, attrs, lastSeen: seenAt });
+        this.nodeState.set(id, { name, attrs, lastSeen: seenAt, firstEvent: minTime(this.nodeState.get(id)?.firstEvent ?? null, eventTime) });
       }
       for (const [key, e] of edgeWrites) {
         const prev = this.edgeState.get(key);
-        this.edgeState.set(key, { origin: prev?.origin === 'declared' ? 'declared' : e.origin, lastSeen: seenAt });
+        this.edgeState.set(key, { origin: prev?.origin === 'declared' ? 'declared' : e.origin, lastSeen: seenAt, firstEvent: minTime(prev?.firstEvent ?? null, eventTime) });
       }
     });
   }
@@ -663,10 +671,27 @@ export class Storage {
     return rows.map(changeFromRow);
   }
 
-  /** The whole topology, nodes and edges sorted by id for stable output. */
-  async getTopology(): Promise<Topology> {
-    const nodes = await this.read('SELECT id, kind, name, attributes FROM topology_nodes ORDER BY id');
-    const edges = await this.read('SELECT source, target, kind, origin FROM topology_edges ORDER BY source, target, kind');
+  /**
+   * The whole topology, nodes and edges sorted by id for stable output. With `asOf` (event time), the
+   * estate as it was then: the nodes and edges the telemetry had revealed by that time (and those known
+   * without an event time), edges only between nodes present.
+   */
+  async getTopology(asOf?: number): Promise<Topology> {
+    const at = optTs(asOf);
+    const nodes = await this.read(
+      'SELECT id, kind, name, attributes FROM topology_nodes WHERE $1 IS NULL OR first_event IS NULL OR first_event <= $1 ORDER BY id',
+      [at],
+      [TIMESTAMP],
+    );
+    const edges = await this.read(
+      `SELECT source, target, kind, origin FROM topology_edges e
+       WHERE $1 IS NULL OR ((e.first_event IS NULL OR e.first_event <= $1)
+         AND EXISTS (SELECT 1 FROM topology_nodes n WHERE n.id = e.source AND (n.first_event IS NULL OR n.first_event <= $1))
+         AND EXISTS (SELECT 1 FROM topology_nodes n WHERE n.id = e.target AND (n.first_event IS NULL OR n.first_event <= $1)))
+       ORDER BY source, target, kind`,
+      [at],
+      [TIMESTAMP],
+    );
     return {
       nodes: nodes.map((n): TopologyNode => {
         const attributes = parseJson(n.attributes) as TopologyNode['attributes'];
@@ -1060,6 +1085,15 @@ export function plainRows(rows: Record<string, DuckDBValue>[]): Record<string, u
 }
 
 
+
+/** `t` is a known time earlier than `than` (or `than` is unknown). */
+function earlier(t: number | null, than: number | null): boolean {
+  return t !== null && (than === null || t < than);
+}
+
+function minTime(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
 
 function appendNullable(a: DuckDBAppender, v: string | null | undefined): void {
   if (v == null) a.appendNull();

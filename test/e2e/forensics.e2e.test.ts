@@ -1,7 +1,8 @@
 /**
  * End-to-end forensics in Debian's Chromium against the real engine: drag a file into the import view
  * and watch its progress finish, run a query in the SQL console (with completion) and draw its chart,
- * and export an evidence report whose PDF is rendered to PNG and checked to have content.
+ * and export an evidence report whose PDF is rendered to PNG and checked to have content; then time
+ * travel: a paused replay seeks, and the topology and the timeline show the estate as of its clock.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -15,6 +16,9 @@ import type { Browser } from 'playwright';
 import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
 import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
 import { ForensicsPage } from '../pages/forensics-page.ts';
+import { TimelinePage } from '../pages/timeline-page.ts';
+import { TopologyPage } from '../pages/topology-page.ts';
+import { feedGrowingEstate, GROW_T0, GROW_T1 } from '../fixtures/growing-estate.ts';
 
 const run = promisify(execFile);
 const skip = browserUnavailable();
@@ -85,4 +89,40 @@ FROM metrics WHERE name = 'load' GROUP BY ALL ORDER BY minute, host`);
   assert.ok(png, 'pdftoppm rendered page 1');
   assert.ok((await stat(path.join(tmp, png))).size > 2000, 'the rendered page has content');
   await context.close();
+});
+
+test('time travel: the topology and the timeline follow a replay seek', { skip: skip ?? false }, async () => {
+  const estate = await startEngineProcess();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    await feedGrowingEstate(estate);
+    await estate.json('/api/flush', { method: 'POST' });
+    const page = await context.newPage();
+    const f = new ForensicsPage(page, estate.apiUrl, estate.token);
+    await f.open('replay');
+    await f.startPausedReplay('1×');
+    const early = GROW_T0 + 10 * 60_000;
+    await estate.json('/api/replay/seek', { body: { time: early } });
+    await f.waitReplayClock(early);
+
+    const topology = new TopologyPage(page);
+    await page.goto(`${estate.apiUrl}/topology#token=${encodeURIComponent(estate.token)}`);
+    const before = await topology.waitAsOf(early);
+    assert.deepEqual([before.nodes, before.edges], [2, 1], 'only api and its host had reported by then');
+    // Seeking while the view is open: it follows the replay clock without a reload.
+    const late = GROW_T1 + 5 * 60_000;
+    await estate.json('/api/replay/seek', { body: { time: late } });
+    const after = await topology.waitAsOf(late);
+    assert.deepEqual([after.nodes, after.edges], [4, 2], 'billing and its host joined at T1');
+    assert.ok(after.drawn > before.drawn, `the graph drew more nodes (${before.drawn} → ${after.drawn})`);
+
+    const timeline = new TimelinePage(page);
+    await page.goto(`${estate.apiUrl}/timeline#token=${encodeURIComponent(estate.token)}`);
+    assert.equal(await timeline.waitAsOf(late), late, 'the timeline range ends at the replay clock');
+    await estate.json('/api/replay/seek', { body: { time: early } });
+    assert.equal(await timeline.waitAsOf(early), early);
+  } finally {
+    await context.close();
+    await estate.stop({ removeData: true });
+  }
 });

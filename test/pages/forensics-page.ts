@@ -49,6 +49,19 @@ export class ForensicsPage {
     };
   }
 
+  /** Starts a replay from the replay view at this speed and pauses it; resolves once it is paused. */
+  async startPausedReplay(speed: '1×' | '10×' | '100×' | 'max'): Promise<void> {
+    await this.page.getByTestId('replay-speeds').getByRole('button', { name: speed, exact: true }).click();
+    await this.page.getByTestId('replay-start').click();
+    await this.page.getByTestId('replay-pause').click({ timeout: 30_000 });
+    await this.page.locator('[data-testid="replay-status"][data-state="paused"]').waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits until the replay view's "as of" clock shows this event time. */
+  async waitReplayClock(clock: number, timeoutMs = 30_000): Promise<void> {
+    await this.page.locator(`[data-testid="replay-clock"][data-clock="${clock}"]`).waitFor({ timeout: timeoutMs });
+  }
+
   /** Types a query into the console (replacing what is there) and runs it; resolves with the row count. */
   async runQuery(sql: string): Promise<number> {
     const editor = this.page.getByTestId('sql-editor');

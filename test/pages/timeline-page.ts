@@ -20,6 +20,13 @@ export class TimelinePage {
     await this.page.locator('[data-testid="timeline-view"][data-state="ready"]').waitFor({ timeout: timeoutMs });
   }
 
+  /** Waits until the view shows the timeline as of `asOf` (a replay clock); resolves with its range end. */
+  async waitAsOf(asOf: number, timeoutMs = 30_000): Promise<number> {
+    const view = this.page.locator(`[data-testid="timeline-view"][data-state="ready"][data-as-of="${asOf}"]`);
+    await view.waitFor({ timeout: timeoutMs });
+    return Number(await view.getAttribute('data-range-to'));
+  }
+
   /** The heading of the window list ("In window A – B UTC"). */
   async windowTitle(): Promise<string> {
     return (await this.window.locator('h2').innerText()).trim();

@@ -20,6 +20,21 @@ export class TopologyPage {
     await this.page.locator('[data-testid="topology"][data-rendered="true"]').waitFor({ timeout: timeoutMs });
   }
 
+  /**
+   * Waits until the view shows the estate as of `asOf` (a replay clock) and its graph is drawn;
+   * resolves with the topology's node and edge counts and the nodes drawn.
+   */
+  async waitAsOf(asOf: number, timeoutMs = 30_000): Promise<{ nodes: number; edges: number; drawn: number }> {
+    const view = this.page.locator(`[data-testid="topology-view"][data-state="ready"][data-as-of="${asOf}"]`);
+    await view.waitFor({ timeout: timeoutMs });
+    await this.page.locator('[data-testid="topology"][data-rendered="true"]').waitFor({ timeout: timeoutMs });
+    return {
+      nodes: Number(await view.getAttribute('data-nodes')),
+      edges: Number(await view.getAttribute('data-edges')),
+      drawn: Number(await this.graph.getAttribute('data-node-count')),
+    };
+  }
+
   /** Wait until the drawn graph has at least `n` nodes. */
   async waitForNodes(n: number, timeoutMs = 20_000): Promise<void> {
     await this.page.waitForFunction(

@@ -107,9 +107,9 @@ export class ApiClient {
   listAnomalies(q: { from?: number; to?: number; entity?: string } = {}): Promise<Anomaly[]> {
     return this.get('/api/anomalies', q);
   }
-  /** The estate's topology. */
-  getTopology(): Promise<Topology> {
-    return this.get('/api/topology');
+  /** The estate's topology; with `asOf` (event time), as it was then. */
+  getTopology(asOf?: number): Promise<Topology> {
+    return this.get('/api/topology', asOf === undefined ? {} : { asOf });
   }
   /** Headline figures. */
   getStats(): Promise<Stats> {

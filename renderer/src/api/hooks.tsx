@@ -59,10 +59,16 @@ export function useStats() {
   return useQuery({ queryKey: queryKeys.stats(), queryFn: () => api.getStats(), ...LIVE, refetchInterval: 15_000 });
 }
 
-/** The topology; refetched on `topology-changed`. */
-export function useTopology() {
+/** The topology; refetched on `topology-changed`. With `asOf` (a replay's clock), the estate as it was then. */
+export function useTopology(asOf: number | null = null) {
   const api = useApi();
-  return useQuery({ queryKey: queryKeys.topology(), queryFn: () => api.getTopology(), ...LIVE });
+  return useQuery({
+    queryKey: asOf === null ? queryKeys.topology() : queryKeys.topologyAsOf(asOf),
+    queryFn: () => (asOf === null ? api.getTopology() : api.getTopology(asOf)),
+    ...LIVE,
+    // Moving the clock keeps the previous graph on screen until the next one arrives.
+    placeholderData: keepPreviousData,
+  });
 }
 
 /** Anomalies of the last RECENT_WINDOW_MS, patched live. */
@@ -85,14 +91,15 @@ export function useRecentChanges() {
   });
 }
 
-/** Anomalies of an explicit range (optionally one entity). */
-export function useAnomalies(from: number, to: number, entity?: string) {
+/** Anomalies of an explicit range (optionally one entity); `enabled: false` fetches nothing. */
+export function useAnomalies(from: number, to: number, entity?: string, enabled = true) {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.anomalies(from, to, entity),
     queryFn: () => api.listAnomalies({ from, to, entity }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
+    enabled,
   });
 }
 

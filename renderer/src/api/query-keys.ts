@@ -5,6 +5,8 @@ export const queryKeys = {
   similarIncidents: (id: string) => ['incident', id, 'similar'] as const,
   stats: () => ['stats'] as const,
   topology: () => ['topology'] as const,
+  /** The topology as of an event time (time travel); invalidated with `topology()` (a prefix of it). */
+  topologyAsOf: (asOf: number) => ['topology', asOf] as const,
   /** The wall's rolling window of anomalies (patched live from the stream). */
   recentAnomalies: () => ['anomalies', 'recent'] as const,
   /** Anomalies of an explicit range (refetched, not patched). */

@@ -10,3 +10,15 @@ export function eventClock(realNow: number, watermark: number | null | undefined
   if (Math.abs(realNow - watermark) <= toleranceMs) return { now: realNow, replay: false };
   return { now: watermark, replay: true };
 }
+
+/**
+ * The clock of a view: the replay's clock while a replay drives the engine (`Stats.asOf`, time
+ * travel: the estate as of then), else {@link eventClock}. `asOf` is null when live.
+ */
+export function viewClock(
+  realNow: number,
+  stats: { watermark: number | null; asOf?: number } | undefined,
+): { now: number; replay: boolean; asOf: number | null } {
+  if (stats?.asOf !== undefined && Number.isFinite(stats.asOf)) return { now: stats.asOf, replay: true, asOf: stats.asOf };
+  return { ...eventClock(realNow, stats?.watermark), asOf: null };
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Anomaly, Change } from '../../../../core/common/schemas.ts';
-import { inWindow, rangeBounds, windowFromBrush } from './timeline-model.ts';
+import { inWindow, rangeBounds, rangeEndingAt, windowFromBrush } from './timeline-model.ts';
 
 test('rangeBounds ends on the next minute', () => {
   const now = Date.UTC(2026, 0, 1, 12, 0, 30);
@@ -20,4 +20,9 @@ test('windowFromBrush reads the lineX range, either direction', () => {
   assert.deepEqual(windowFromBrush({ areas: [{ coordRange: [20, 10] }] }), [10, 20]);
   assert.equal(windowFromBrush({ areas: [] }), null);
   assert.equal(windowFromBrush(null), null);
+});
+
+test('rangeEndingAt ends exactly at a replay clock', () => {
+  const t = Date.UTC(2026, 0, 1, 12, 0, 30);
+  assert.deepEqual(rangeEndingAt('1h', t), { from: t - 3_600_000, to: t });
 });

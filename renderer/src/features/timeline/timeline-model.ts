@@ -17,6 +17,12 @@ export function rangeBounds(key: RangeKey, now: number): { from: number; to: num
   return { from: to - ms, to };
 }
 
+/** [from, to] for a preset ending exactly at `to` (a replay clock: the timeline as of then). */
+export function rangeEndingAt(key: RangeKey, to: number): { from: number; to: number } {
+  const ms = RANGES.find((r) => r.key === key)?.ms ?? RANGES[1].ms;
+  return { from: to - ms, to };
+}
+
 /** Anomalies (highest score first) and changes (oldest first) inside [from, to]. */
 export function inWindow(anomalies: readonly Anomaly[], changes: readonly Change[], from: number, to: number) {
   return {

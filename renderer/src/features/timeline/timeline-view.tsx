@@ -5,13 +5,13 @@
 import { useMemo, useState } from 'react';
 import type { EChartsOption } from 'echarts';
 import { useAnomalies, useChanges, useLiveStream, useNow, useStats } from '../../api/hooks.tsx';
-import { eventClock } from '../../shared/clock.ts';
+import { viewClock } from '../../shared/clock.ts';
 import { EChart } from '../../shared/echart.tsx';
 import { entityKindOf, entityLabel, formatClock, formatDateTime } from '../../shared/format.ts';
 import { kindColor, palette, vw } from '../../shared/theme.ts';
 import { NavBar, Panel } from '../../shared/ui.tsx';
 import { ExpectedBandChart } from './expected-band.tsx';
-import { inWindow, rangeBounds, RANGES, windowFromBrush, type RangeKey } from './timeline-model.ts';
+import { inWindow, rangeBounds, rangeEndingAt, RANGES, windowFromBrush, type RangeKey } from './timeline-model.ts';
 import { ForecastPanel } from './forecast-panel.tsx';
 
 /** The timeline view. */
@@ -19,10 +19,10 @@ export function TimelineView({ kiosk }: { kiosk: boolean }) {
   useLiveStream();
   const [range, setRange] = useState<RangeKey>('6h');
   const stats = useStats();
-  // Event time (the watermark when replaying), in 5-minute steps so the range query is not refetched
-  // on every stats push of an accelerated demo.
-  const now = Math.ceil(eventClock(useNow(60_000), stats.data?.watermark).now / 300_000) * 300_000;
-  const { from, to } = rangeBounds(range, now);
+  // Event time (the watermark of an accelerated demo), in 5-minute steps so the range query is not
+  // refetched on every stats push; while a replay drives the engine, the range ends at its clock.
+  const clock = viewClock(useNow(60_000), stats.data);
+  const { from, to } = clock.asOf !== null ? rangeEndingAt(range, clock.asOf) : rangeBounds(range, Math.ceil(clock.now / 300_000) * 300_000);
   const anomalies = useAnomalies(from, to);
   const changes = useChanges(from, to);
   const [win, setWin] = useState<[number, number] | null>(null);
@@ -111,7 +111,13 @@ export function TimelineView({ kiosk }: { kiosk: boolean }) {
   }, [anomalies.data, picked.anomalies, pickedId]);
 
   return (
-    <div className="page" data-testid="timeline-view" data-state={anomalies.data && changes.data ? 'ready' : 'loading'}>
+    <div
+      className="page"
+      data-testid="timeline-view"
+      data-state={anomalies.data && changes.data && !anomalies.isPlaceholderData ? 'ready' : 'loading'}
+      data-as-of={clock.asOf ?? ''}
+      data-range-to={to}
+    >
       {!kiosk && <NavBar current="/timeline" />}
       <div className="timeline-page">
         <Panel

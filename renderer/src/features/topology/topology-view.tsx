@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import { useAnomalies, useIncidents, useLiveStream, useNow, useRecentAnomalies, useStats, useTopology } from '../../api/hooks.tsx';
-import { eventClock } from '../../shared/clock.ts';
+import { viewClock } from '../../shared/clock.ts';
 import { entityLabel, formatClock, formatDuration } from '../../shared/format.ts';
 import { incidentPath } from '../../shared/router.ts';
 import { Link, NavBar, Panel, SeverityBadge } from '../../shared/ui.tsx';
@@ -17,16 +17,24 @@ import { TopologyGraph } from './topology-graph.tsx';
 
 const RECENT_ANOMALY_MS = 15 * 60_000;
 
-/** The explorer view; `focus` comes from `?focus=<entity>`. */
+/**
+ * The explorer view; `focus` comes from `?focus=<entity>`. While a replay drives the engine, it shows
+ * the estate as of the replay clock (time travel): the nodes and edges seen by then, coloured by the
+ * incidents open then and the anomalies of the 15 minutes before.
+ */
 export function TopologyView({ focus, kiosk }: { focus: string | null; kiosk: boolean }) {
   useLiveStream();
-  const topology = useTopology();
-  const incidents = useIncidents('open');
-  const anomalies = useRecentAnomalies();
-  const { selected, query, select, setQuery } = useTopologyUi();
   const stats = useStats();
-  // Rounded to the minute so the health and anomaly queries do not churn on every stats push.
-  const now = Math.floor(eventClock(useNow(60_000), stats.data?.watermark).now / 60_000) * 60_000;
+  const clock = viewClock(useNow(60_000), stats.data);
+  const asOf = clock.asOf;
+  const topology = useTopology(asOf);
+  const incidents = useIncidents('open');
+  const recent = useRecentAnomalies();
+  const atAsOf = useAnomalies((asOf ?? 0) - RECENT_ANOMALY_MS, asOf ?? 0, undefined, asOf !== null);
+  const anomalies = asOf === null ? recent : atAsOf;
+  const { selected, query, select, setQuery } = useTopologyUi();
+  // Live: rounded to the minute so the health and anomaly queries do not churn on every stats push.
+  const now = asOf ?? Math.floor(clock.now / 60_000) * 60_000;
 
   useEffect(() => {
     if (focus) select(focus);
@@ -36,14 +44,21 @@ export function TopologyView({ focus, kiosk }: { focus: string | null; kiosk: bo
   const health = useMemo(
     () =>
       topology.data
-        ? computeHealth(topology.data, incidents.data ?? [], (anomalies.data ?? []).filter((a) => a.time >= now - RECENT_ANOMALY_MS))
+        ? computeHealth(topology.data, incidents.data ?? [], (anomalies.data ?? []).filter((a) => a.time >= now - RECENT_ANOMALY_MS && a.time <= now))
         : new Map(),
     [topology.data, incidents.data, anomalies.data, now],
   );
   const matches = useMemo(() => searchNodes(topology.data?.nodes ?? [], query), [topology.data, query]);
 
   return (
-    <div className="page" data-testid="topology-view" data-state={topology.data ? 'ready' : 'loading'}>
+    <div
+      className="page"
+      data-testid="topology-view"
+      data-state={topology.data && !topology.isPlaceholderData ? 'ready' : 'loading'}
+      data-as-of={asOf ?? ''}
+      data-nodes={topology.data?.nodes.length ?? ''}
+      data-edges={topology.data?.edges.length ?? ''}
+    >
       {!kiosk && <NavBar current="/topology" />}
       <div className="explorer">
         <Panel
@@ -87,15 +102,15 @@ export function TopologyView({ focus, kiosk }: { focus: string | null; kiosk: bo
           )}
         </Panel>
         <Panel className="explorer-side" title={selected ? entityLabel(selected) : 'Details'}>
-          {selected && topology.data ? <NodeDetails id={selected} now={now} /> : <div className="muted">Click a node or search for an entity.</div>}
+          {selected && topology.data ? <NodeDetails id={selected} now={now} asOf={asOf} /> : <div className="muted">Click a node or search for an entity.</div>}
         </Panel>
       </div>
     </div>
   );
 }
 
-function NodeDetails({ id, now }: { id: string; now: number }) {
-  const topology = useTopology();
+function NodeDetails({ id, now, asOf }: { id: string; now: number; asOf: number | null }) {
+  const topology = useTopology(asOf);
   const incidents = useIncidents('open');
   const node = topology.data?.nodes.find((n) => n.id === id);
   const key = node ? `${node.kind}:${node.name}` : id;

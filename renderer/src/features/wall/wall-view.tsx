@@ -29,7 +29,7 @@ import { computeHealth } from '../topology/health.ts';
 import { layoutTopology } from '../topology/layout.ts';
 import { TopologyGraph, UNIT_ASPECT } from '../topology/topology-graph.tsx';
 import { bucketAnomalies, changesInRange, labelledMarks, probableCause, rankIncidents } from './wall-model.ts';
-import { eventClock } from '../../shared/clock.ts';
+import { viewClock } from '../../shared/clock.ts';
 import { AutomationPausedBanner } from '../approvals/pause-switch.tsx';
 import { useForecasts } from '../../api/forecast-hooks.ts';
 import { COMING_UP_MS, ComingUpList } from './coming-up.tsx';
@@ -51,8 +51,8 @@ export function WallView({ kiosk }: { kiosk: boolean }) {
   const forecasts = useForecasts(COMING_UP_MS);
   const helloDemo = useAppStore((s) => s.helloDemo);
   const realNow = useNow(1000);
-  // Ages and windows follow event time (the watermark) when the engine replays or runs the demo.
-  const { now, replay } = eventClock(realNow, stats.data?.watermark);
+  // Ages and windows follow event time (a replay clock, or the watermark of the demo) when not live.
+  const { now, replay } = viewClock(realNow, stats.data);
   const [graphDrawn, setGraphDrawn] = useState(false);
   const onRendered = useCallback(() => setGraphDrawn(true), []);
 
