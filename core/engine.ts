@@ -77,6 +77,14 @@ export interface EngineOptions {
   syslogPort?: number | null;
   /** Mask IP addresses in log bodies as personal data (e-mails, cards and secrets always are). */
   maskLogIps?: boolean;
+  /**
+   * Retention: telemetry older than this many hours (counted back from the newest stored event) moves
+   * to day-partitioned Parquet in the data directory, still read by queries and replays. Off when
+   * null or absent: a live NOC database keeps everything hot unless the operator sets an age.
+   */
+  retentionHours?: number | null;
+  /** How often retention checks, in ms (default 10 minutes). */
+  retentionCheckMs?: number;
   /** Demo settings (tests shorten the backfill). */
   demoOptions?: { seed?: number; tickMs?: number; backfillMs?: number; faultEveryMs?: number };
 }
@@ -435,6 +443,8 @@ export async function startEngine(opts: EngineOptions): Promise<RunningEngine> {
     // Another case opens as a second engine in this process: its own DuckDB file, free ports, same token.
     const forensics = forensicsRoutes(api, engine, {
       dataDir,
+      retentionHours: opts.retentionHours,
+      retentionCheckMs: opts.retentionCheckMs,
       startCase: (caseDir) => startEngine({ ...opts, dataDir: caseDir, port: 0, otlpPort: 0, demo: false, apiToken: token, host }),
     });
     cleanups.unshift(() => forensics.close());

@@ -14,6 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Anomaly, Change, IncidentDetail, Topology } from '../common/schemas.ts';
 import { BUNDLE_TABLES, exportBundleTables } from '../storage/forensics-store.ts';
+import { changesInRange, ensureColdViews } from '../storage/cold-tier.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { BundleManifest } from './importer.ts';
 import { PdfDocument, wrap, type PdfPage, type Rgb } from './pdf.ts';
@@ -61,9 +62,11 @@ export async function gatherReport(storage: Storage, scope: ReportScope, now = D
     incidents = (await Promise.all(list.slice(0, 50).map((i) => storage.getIncident(i.id)))).filter((x): x is IncidentDetail => x !== null);
   }
   const entities = new Set(incidents.flatMap((i) => [...i.entities, ...i.rootCauses.map((r) => r.entity)]));
+  // Alert events and changes may have aged out to the cold tier: read both tiers.
+  await ensureColdViews(storage);
   const [anomalies, changes, alerts, topo] = await Promise.all([
     storage.listAnomalies({ from, to, limit: 5000 }),
-    storage.listChanges({ from, to, limit: 1000 }),
+    changesInRange(storage, from, to),
     alertsInRange(storage, from, to),
     storage.getTopology(),
   ]);
@@ -97,7 +100,7 @@ export async function gatherReport(storage: Storage, scope: ReportScope, now = D
 }
 
 async function alertsInRange(storage: Storage, from: number, to: number) {
-  const rows = await storage.query(`SELECT ts, entity, severity, status, title FROM alerts
+  const rows = await storage.query(`SELECT ts, entity, severity, status, title FROM alerts_all
     WHERE ts BETWEEN make_timestamp(${Math.round(from * 1000)}) AND make_timestamp(${Math.round(to * 1000)}) ORDER BY ts LIMIT 2000`);
   return rows.map((r) => ({ time: r.ts as number, entity: r.entity as string, severity: r.severity as string, status: r.status as string, title: r.title as string }));
 }

@@ -31,7 +31,8 @@ import { compileLogFormat } from '../forensics/text-formats.ts';
 import { ReplayController } from '../forensics/replay.ts';
 import { writeBundle, writeReportFiles } from '../forensics/report.ts';
 import { AnalystQuery, describeSchema } from '../storage/analyst-sql.ts';
-import { ensureColdViews, moveToCold } from '../storage/cold-tier.ts';
+import { applyRetention, startRetention } from '../forensics/retention.ts';
+import { ensureColdViews } from '../storage/cold-tier.ts';
 import { deleteSavedQuery, listImports, listSavedQueries, saveQuery } from '../storage/forensics-store.ts';
 import { AnalyticsHost } from '../workers/analytics-host.ts';
 import { HttpError, sendJson, type RequestContext, type Router } from './http.ts';
@@ -53,6 +54,10 @@ export interface ForensicsOptions {
   registryDir?: string;
   /** Largest upload in bytes (default 8 GiB). */
   uploadLimit?: number;
+  /** Automatic retention: telemetry older than this (hours, from the newest event) moves to the cold tier; null: off. */
+  retentionHours?: number | null;
+  /** How often retention checks (ms; default 10 minutes). */
+  retentionCheckMs?: number;
 }
 
 /** Handle to stop what the routes started (import jobs, replay, case engines). */
@@ -249,13 +254,20 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
   router.add('POST', '/api/replay/speed', async (ctx) => replay.setSpeed(parse(ReplaySpeedRequest, await ctx.json()).speed));
 
   // ---- retention ---------------------------------------------------------------------------------
+  const retention = opts.retentionHours
+    ? startRetention(storage, { olderThanMs: opts.retentionHours * 3_600_000, everyMs: opts.retentionCheckMs }, engine.log)
+    : null;
+  router.add('GET', '/api/retention', () => ({
+    olderThanHours: opts.retentionHours ?? null,
+    checkEveryMs: retention?.policy.everyMs ?? null,
+    lastMoved: retention?.lastMoved() ?? null,
+  }));
   router.add('POST', '/api/retention', async (ctx) => {
     const req = parse(RetentionRequest, await ctx.json());
-    // Age is measured from the newest stored point (event time), so an imported case behaves the same
+    // Age is measured from the newest stored event (event time), so an imported case behaves the same
     // whenever it is opened.
-    const [r] = await storage.query('SELECT epoch_ms(max(ts)) AS hi FROM metric_points');
-    const newest = (r?.hi as number | null) ?? Date.now();
-    return moveToCold(storage, newest - req.olderThanHours * 3_600_000);
+    const r = await applyRetention(storage, req.olderThanHours * 3_600_000);
+    return r ?? { moved: {}, movedPoints: 0, days: [], batch: null, cutoff: null };
   });
 
   // ---- reports and bundles -----------------------------------------------------------------------
@@ -332,6 +344,7 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
       await Promise.all([...jobs.values()].map((j) => j.done.catch(() => undefined)));
       for (const q of queries.values()) q.cancel();
       await replay.stop();
+      await retention?.close();
       for (const c of cases.values()) await (await c.catch(() => null))?.close();
     },
   };

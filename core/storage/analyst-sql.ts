@@ -5,6 +5,7 @@
  * here, anything but a query is refused before it runs.
  */
 import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { connectWithCold } from './cold-tier.ts';
 import { plainValue, type Storage } from './storage.ts';
 
 /** A query result as the API returns it. */
@@ -33,7 +34,8 @@ export class AnalystQuery {
   /** Runs `sql` (one SELECT/WITH/EXPLAIN/DESCRIBE/SUMMARIZE/SHOW) and returns at most maxRows rows. */
   async run(sql: string, maxRows: number): Promise<SqlResult> {
     const started = Date.now();
-    const c = await this.storage.connectAnalyst();
+    // Tables read hot and cold alike under their own names (see cold-tier.ts).
+    const c = await connectWithCold(this.storage);
     this.conn = c;
     try {
       if (this.cancelled) throw new SqlRejected('query cancelled');

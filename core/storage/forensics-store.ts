@@ -8,7 +8,11 @@
  */
 import path from 'node:path';
 import { BIGINT, TIMESTAMP, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { COLD_TABLES, ensureColdViews } from './cold-tier.ts';
 import { optTimestampValue, timestampValue as tsValue } from './duck-time.ts';
+import { sqlIdent, sqlString } from './sql-text.ts';
+
+export { sqlIdent, sqlString } from './sql-text.ts';
 import { plainRows, type Storage } from './storage.ts';
 
 /** What the ledger remembers of one imported file content. */
@@ -56,15 +60,6 @@ export const BUNDLE_TABLES = [
 /** One table of an evidence bundle. */
 export type BundleTable = (typeof BUNDLE_TABLES)[number];
 
-/** SQL string literal. Used only for paths the engine chose (see the file comment). */
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-/** SQL identifier (column names of imported files). */
-export function sqlIdent(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
-}
 
 async function readWith<T>(storage: Storage, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const c = await storage.connectAnalyst();
@@ -249,11 +244,13 @@ const BUNDLE_TIME: Record<Exclude<BundleTable, 'metrics'>, string | null> = {
  * Writes each bundle table's rows in [from, to] to `dir/<table>.parquet` (dir must be allowed) and
  * returns the row counts. Incidents are those overlapping the range (or exactly `incidentIds`).
  */
-export function exportBundleTables(
+export async function exportBundleTables(
   storage: Storage,
   dir: string,
   range: { from: number; to: number; incidentIds?: string[] },
 ): Promise<Record<BundleTable, number>> {
+  // Extracts read hot and cold rows alike (the `_all` views).
+  await ensureColdViews(storage);
   return storage.withWriter(
     async (c) => {
       const counts = {} as Record<BundleTable, number>;
@@ -274,14 +271,15 @@ export function exportBundleTables(
         let select: string;
         if (table === 'metrics') {
           select = `SELECT p.ts, s.key, s.entity, s.service, s.host, s.name, s.unit, p.value
-            FROM metric_points p JOIN series s USING (series_id) WHERE p.ts BETWEEN $1 AND $2 ORDER BY p.ts, s.key`;
+            FROM metric_points_all p JOIN series s USING (series_id) WHERE p.ts BETWEEN $1 AND $2 ORDER BY p.ts, s.key`;
         } else if (table === 'incidents') {
           select = 'SELECT * FROM incidents WHERE id IN (SELECT id FROM bundle_incidents) ORDER BY id';
         } else if (table === 'incident_members') {
           select = 'SELECT * FROM incident_members WHERE incident_id IN (SELECT id FROM bundle_incidents) ORDER BY incident_id, ts, member_id';
         } else {
           const col = BUNDLE_TIME[table];
-          select = col ? `SELECT * FROM ${table} WHERE ${col} BETWEEN $1 AND $2 ORDER BY ${col}` : `SELECT * FROM ${table}`;
+          const from = table in COLD_TABLES ? `${table}_all` : table;
+          select = col ? `SELECT * FROM ${from} WHERE ${col} BETWEEN $1 AND $2 ORDER BY ${col}` : `SELECT * FROM ${from}`;
         }
         const usesRange = select.includes('$1');
         const file = path.join(dir, `${table}.parquet`);

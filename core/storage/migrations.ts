@@ -249,4 +249,17 @@ export const MIGRATIONS: readonly Migration[] = [
       await run('ALTER TABLE topology_edges ADD COLUMN first_event TIMESTAMP');
     },
   },
+  {
+    version: 702,
+    description: 'cold tier for every telemetry table: batches and their parts per table',
+    async up(run) {
+      // The first cold tier (metric points only) created cold_batches on demand; a fresh file gets it here.
+      await run(`CREATE TABLE IF NOT EXISTS cold_batches (
+        batch VARCHAR PRIMARY KEY, cutoff TIMESTAMP NOT NULL, points BIGINT NOT NULL, moved_at TIMESTAMP NOT NULL
+      )`);
+      // Which tables each batch moved rows of (and how many): the views read exactly these files.
+      await run(`CREATE TABLE cold_parts (batch VARCHAR NOT NULL, tbl VARCHAR NOT NULL, rows BIGINT NOT NULL, PRIMARY KEY (batch, tbl))`);
+      await run(`INSERT INTO cold_parts SELECT batch, 'metric_points', points FROM cold_batches`);
+    },
+  },
 ];

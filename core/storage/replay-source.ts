@@ -1,13 +1,14 @@
 /**
  * What a replay reads: stored telemetry by event-time window, in the form the analytics take
  * (columnar metric batches, alert and change records), and the clearing of earlier analysis results.
- * Points come from hot storage and the Parquet cold tier alike (see cold-tier.ts).
+ * Every table is read hot and cold alike (its connection sees the Parquet cold tier under the tables'
+ * own names, see cold-tier.ts).
  */
 import { TIMESTAMP, type DuckDBConnection } from '@duckdb/node-api';
 import { timestampValue as tsValue } from './duck-time.ts';
 import type { AlertRecord, Attrs, ChangeRecord, MetricBatch, SeriesKey, TopologyBatch } from '../common/records.ts';
 import type { Severity, TopologyEdge } from '../common/schemas.ts';
-import { pointsRelation } from './cold-tier.ts';
+import { alertWindowSql, connectWithCold } from './cold-tier.ts';
 import { changeFromRow, plainRows, type Storage } from './storage.ts';
 
 /** One window of stored telemetry. */
@@ -31,20 +32,20 @@ function parseAttrs(v: unknown): Attrs {
 export class ReplaySource {
   private series = new Map<number, SeriesKey>();
   private conn: DuckDBConnection | null = null;
-  private relation = 'metric_points';
+  private alertsSql = '';
 
   constructor(private readonly storage: Storage) {}
 
   /** Opens its connection and loads the series; resolves to the event-time span of all telemetry. */
   async open(): Promise<{ from: number | null; to: number | null }> {
-    this.conn = await this.storage.connectAnalyst();
-    this.relation = await pointsRelation(this.storage);
+    this.conn = await connectWithCold(this.storage);
+    this.alertsSql = await alertWindowSql(this.conn, this.storage);
     await this.loadSeries();
     const [r] = plainRows(
       (
         await this.conn.runAndReadAll(`SELECT least(
-            (SELECT min(ts) FROM ${this.relation}), (SELECT min(ts) FROM alerts), (SELECT min(ts) FROM changes)) AS lo,
-          greatest((SELECT max(ts) FROM ${this.relation}), (SELECT max(ts) FROM alerts), (SELECT max(ts) FROM changes)) AS hi`)
+            (SELECT min(ts) FROM metric_points), (SELECT min(ts) FROM alerts), (SELECT min(ts) FROM changes)) AS lo,
+          greatest((SELECT max(ts) FROM metric_points), (SELECT max(ts) FROM alerts), (SELECT max(ts) FROM changes)) AS hi`)
       ).getRowObjects(),
     );
     return { from: (r.lo as number | null) ?? null, to: (r.hi as number | null) ?? null };
@@ -87,7 +88,7 @@ export class ReplaySource {
     const [r] = plainRows(
       (
         await c.runAndReadAll(
-          `SELECT least((SELECT min(ts) FROM ${this.relation} WHERE ts >= $1), (SELECT min(ts) FROM alerts WHERE ts >= $1),
+          `SELECT least((SELECT min(ts) FROM metric_points WHERE ts >= $1), (SELECT min(ts) FROM alerts WHERE ts >= $1),
             (SELECT min(ts) FROM changes WHERE ts >= $1)) AS next`,
           [tsValue(t)],
           [TIMESTAMP],
@@ -104,7 +105,7 @@ export class ReplaySource {
     const params = [tsValue(from), tsValue(to)];
     const types = [TIMESTAMP, TIMESTAMP];
     const pts = await c.runAndReadAll(
-      `SELECT epoch_us(ts) AS us, series_id, value FROM ${this.relation} WHERE ts >= $1 AND ts < $2 ORDER BY ts, series_id`,
+      `SELECT epoch_us(ts) AS us, series_id, value FROM metric_points WHERE ts >= $1 AND ts < $2 ORDER BY ts, series_id`,
       params,
       types,
     );
@@ -130,7 +131,7 @@ export class ReplaySource {
       ts[i] = Number(cols[0][i] as bigint) / 1000;
       values[i] = cols[2][i] === null ? NaN : Number(cols[2][i]);
     }
-    const alertRows = plainRows((await c.runAndReadAll('SELECT * FROM alerts WHERE ts >= $1 AND ts < $2 ORDER BY rowid', params, types)).getRowObjects());
+    const alertRows = plainRows((await c.runAndReadAll(this.alertsSql, params, types)).getRowObjects());
     const changeRows = plainRows((await c.runAndReadAll('SELECT * FROM changes WHERE ts >= $1 AND ts < $2 ORDER BY ts, id', params, types)).getRowObjects());
     return {
       metrics: { seriesKeys, series, ts, values },

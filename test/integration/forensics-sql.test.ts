@@ -122,7 +122,10 @@ test('retention moves old points to day-partitioned Parquet; hot+cold views and 
   assert.deepEqual(moved.days, ['2026-03-01', '2026-03-02']);
   const dayDirs = (await readdir(path.join(engine.dataDir, 'cold', 'metric_points'))).sort();
   assert.deepEqual(dayDirs, ['day=2026-03-01', 'day=2026-03-02']);
-  const hot = ((await (await sql('SELECT count(*) FROM metric_points')).json()) as { rows: unknown[][] }).rows[0][0];
+  // The console reads hot and cold under the table's own name; the hot table alone is <database>.main.<table>.
+  const hot = ((await (await sql('SELECT count(*) FROM watchfloor.main.metric_points')).json()) as { rows: unknown[][] }).rows[0][0];
+  const all = ((await (await sql('SELECT count(*) FROM metric_points')).json()) as { rows: unknown[][] }).rows[0][0];
+  assert.equal(all, before[0]);
   assert.equal(hot, 24 * 60 + 1);
   const after = ((await (await sql('SELECT count(*), round(sum(value), 6) FROM metrics_all')).json()) as { rows: unknown[][] }).rows[0];
   assert.deepEqual(after, before);

@@ -22,6 +22,10 @@ export const serveCommand: Command = {
                        a free port (GET /api/logs/status tells which)
   --mask-log-ips       mask IP addresses in log bodies before storage (e-mails, card numbers and
                        secrets are always masked)
+  --retention-hours H  move telemetry older than H hours (counted back from the newest stored event)
+                       to day-partitioned Parquet in DATA_DIR/cold; queries and replays still read it.
+                       Off unless given
+  --retention-check-sec S  how often retention checks; default 600
 
   When ready, serve prints one JSON line on stdout:
   {"event":"ready","apiUrl":…,"otlpUrl":…,"uiUrl":…,"token":…,"dataDir":…,"demo":…}
@@ -45,6 +49,8 @@ async function serve(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       'syslog-port': { type: 'string' },
       'mask-log-ips': { type: 'boolean' },
+      'retention-hours': { type: 'string' },
+      'retention-check-sec': { type: 'string' },
     },
   });
   if (values.demo && values['no-demo']) throw new UsageError('--demo and --no-demo: choose one');
@@ -62,6 +68,8 @@ async function serve(argv: string[]): Promise<number> {
     apiToken: token,
     syslogPort: values['syslog-port'] === undefined ? null : portFlag(values['syslog-port'], '--syslog-port', 0),
     maskLogIps: values['mask-log-ips'] ?? false,
+    retentionHours: positiveFlag(values['retention-hours'], '--retention-hours'),
+    retentionCheckMs: (positiveFlag(values['retention-check-sec'], '--retention-check-sec') ?? 600) * 1000,
     log,
   });
   process.stdout.write(
@@ -80,4 +88,12 @@ async function serve(argv: string[]): Promise<number> {
   timer.unref();
   await engine.close();
   return 0;
+}
+
+/** A positive number flag, or null when absent; anything else is a usage error naming the flag. */
+function positiveFlag(raw: string | undefined, flag: string): number | null {
+  if (raw === undefined) return null;
+  const v = Number(raw);
+  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`${flag}: must be a positive number, got '${raw}'`);
+  return v;
 }

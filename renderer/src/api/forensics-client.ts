@@ -113,7 +113,7 @@ export class ForensicsClient {
   }
 
   /** Moves metric points older than `hours` (before the newest point) to the Parquet cold tier. */
-  retention(olderThanHours: number): Promise<{ movedPoints: number; days: string[] }> {
+  retention(olderThanHours: number): Promise<{ movedPoints: number; moved?: Record<string, number>; days: string[] }> {
     return this.call('POST', '/api/retention', { olderThanHours });
   }
 

@@ -82,7 +82,10 @@ export function CasesView({ kiosk }: { kiosk: boolean }) {
             onClick={() =>
               void client
                 .retention(Number(hours))
-                .then((r) => setMoved(r.movedPoints ? `${r.movedPoints.toLocaleString()} points moved to Parquet (${r.days.join(', ')})` : 'nothing that old'))
+                .then((r) => {
+                  const total = Object.values(r.moved ?? {}).reduce((a, b) => a + b, 0);
+                  setMoved(total ? `${total.toLocaleString()} rows moved to Parquet (${r.days.join(', ')})` : 'nothing that old');
+                })
                 .catch((err: Error) => setError(err.message))
             }
           >
@@ -91,8 +94,9 @@ export function CasesView({ kiosk }: { kiosk: boolean }) {
           {moved && <span data-testid="retention-result">{moved}</span>}
         </div>
         <p className="dim">
-          Old points move to day-partitioned Parquet files in the case folder; queries on <code>metrics_all</code> and replays read hot and cold
-          data together.
+          Old metric points, logs, spans, alert events and changes move to day-partitioned Parquet files in the case folder; SQL queries (under
+          the tables' own names) and replays read hot and cold data together. <code>watchfloor serve --retention-hours H</code> does this on its
+          own.
         </p>
       </Panel>
     </ForensicsFrame>
