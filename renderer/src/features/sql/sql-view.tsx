@@ -1,8 +1,9 @@
 /**
- * SQL console: read-only queries over every table, hot and cold tier alike (the engine shows aged-out rows under the tables' own names). Table and column
- * completion from the schema, a virtualised result grid, a chart of any result (line, bar, heatmap),
- * saved queries, and progress with cancel for long queries. Queries run in the engine on their own
- * DuckDB connection, off the UI thread and off the ingest path.
+ * SQL console: read-only queries over every table, the cold tier included (the engine shows aged-out
+ * rows under the tables' own names). Table and column completion from the schema, a virtualised result
+ * grid, a chart of any result (line, bar, heatmap), saved queries, and progress with cancel for long
+ * queries. Queries run in the engine on their own DuckDB connection, off the UI thread and off the
+ * ingest path.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EChartsOption } from 'echarts';
