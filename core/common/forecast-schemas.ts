@@ -40,15 +40,49 @@ export interface CapacityForecast {
   warning: boolean;
 }
 
+/** A leading indicator's part in a failure probability: how far the signal moved, how much that changed the odds. */
+export interface IndicatorFactor {
+  metric: string;
+  /** Deviation from its baseline in baseline standard deviations (signed). */
+  z: number;
+  /** It is off its baseline (sustained, in the direction that precedes the failure). */
+  moved: boolean;
+  /** Since when (event time), or null. */
+  movedSince: number | null;
+  /** Factor by which it multiplies the odds of the failure (above 1 raises them). */
+  oddsFactor: number;
+  /** How long before such failures this signal typically moved, in ms. */
+  medianLeadMs: number;
+}
+
+/** A failure kind foreseen for an entity from leading indicators. */
+export interface FailureOutlook {
+  /** The failure kind (demo fault kinds: disk-fill, memory-leak, pool-exhaustion, bad-deploy...). */
+  kind: string;
+  probability: number;
+  horizonMs: number;
+  /** The probability with no signal moved. */
+  prior: number;
+  /** Strongest first. */
+  indicators: IndicatorFactor[];
+}
+
 /** Failure probability of one entity, with the signals that make it up. */
 export interface EntityRisk {
   entity: string;
-  /** Probability that at least one of its capacity signals runs out within the horizon. */
+  /**
+   * Probability that the entity fails within the horizon: one of its capacity signals runs out, or a
+   * failure its leading indicators foretell (taken as independent).
+   */
   probability: number;
   horizonMs: number;
   /** Soonest predicted crossing among its series, or null. */
   soonest: number | null;
   signals: ForecastSignal[];
+  /** Probability from the capacity signals alone. */
+  capacityProbability?: number;
+  /** Failures foretold by leading indicators, most likely first (empty when no model applies). */
+  failures?: FailureOutlook[];
 }
 
 /** `GET /api/forecasts`. */

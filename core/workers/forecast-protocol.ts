@@ -73,6 +73,20 @@ export const ForecastsResponseSchema = z.object({
       horizonMs: finite,
       soonest: finite.nullable(),
       signals: z.array(Signal),
+      capacityProbability: z.number().min(0).max(1).optional(),
+      failures: z
+        .array(
+          z.object({
+            kind: z.string(),
+            probability: z.number().min(0).max(1),
+            horizonMs: finite,
+            prior: z.number(),
+            indicators: z.array(
+              z.object({ metric: z.string(), z: z.number(), moved: z.boolean(), movedSince: finite.nullable(), oddsFactor: z.number(), medianLeadMs: z.number() }),
+            ),
+          }),
+        )
+        .optional(),
     }),
   ),
 });

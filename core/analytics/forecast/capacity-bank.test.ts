@@ -4,6 +4,8 @@ import type { AlertRecord, MetricBatch, SeriesKey } from '../../common/records.t
 import { CapacityCatalog } from './capacity.ts';
 import { CapacityForecastBank, FORECAST_SOURCE } from './capacity-bank.ts';
 import { TrendTracker } from './trend.ts';
+import type { FailureModel } from './failure-risk.ts';
+import { ForecastsResponseSchema } from '../../workers/forecast-protocol.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-11-16T06:00:00Z');
@@ -108,4 +110,35 @@ test('a usage series takes its limit from its .max sibling; without one it is no
   assert.match(fired[0].title, /connection pool exhausted on orders-db in/);
   assert.equal(bank.forecasts().forecasts.length, 1, 'only the series with a known limit is listed');
   assert.equal(bank.forecasts().forecasts[0].limit, 95);
+});
+
+test('with a failure model, an entity whose indicator creeps gets a foretold failure with its explanation, combined with its capacity signals', () => {
+  const model: FailureModel = {
+    horizonMs: 60 * MIN,
+    k: 4,
+    sustain: 3,
+    prior: { 'memory-leak': 0.02 },
+    indicators: [{ kind: 'memory-leak', metric: 'http.server.request.duration.p95', direction: 1, hitShare: 0.9, falseShare: 0.01, medianLeadMs: 20 * MIN }],
+    learnedFrom: 'test',
+  };
+  const bank = new CapacityForecastBank({ failureModel: model });
+  const lat = key('service:a', 'http.server.request.duration.p95', 's');
+  const steady = key('service:b', 'http.server.request.duration.p95', 's');
+  const disk = key('host:h', 'system.filesystem.utilization');
+  for (let i = 0; i < 120; i++) {
+    const t = T0 + i * 30_000;
+    const w = ((i * 7919) % 13) / 130;
+    bank.observe(batch([[lat, t, 0.2 + w + (i >= 90 ? (i - 90) * 0.05 : 0)], [steady, t, 0.2 + w], [disk, t, 0.4 + w / 10]]), t);
+  }
+  const res = bank.forecasts();
+  const a = res.entities.find((e) => e.entity === 'service:a')!;
+  assert.ok(a.failures?.[0].kind === 'memory-leak' && a.failures[0].probability > 0.5, JSON.stringify(a.failures));
+  assert.equal(a.failures[0].indicators[0].metric, 'http.server.request.duration.p95');
+  assert.ok(a.failures[0].indicators[0].moved && a.failures[0].indicators[0].z > 4);
+  assert.ok(a.probability >= a.failures[0].probability && a.capacityProbability === 0);
+  assert.equal(res.entities[0].entity, 'service:a', 'the most likely failure first');
+  assert.ok(!res.entities.some((e) => e.entity === 'service:b'), 'an entity with only quiet indicators is not listed');
+  assert.ok(res.entities.some((e) => e.entity === 'host:h' && e.failures?.length === 0), 'capacity entities stay listed');
+  // What crosses the worker boundary keeps every field (the schema strips nothing).
+  assert.deepEqual(ForecastsResponseSchema.parse(res), res);
 });

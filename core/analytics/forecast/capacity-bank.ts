@@ -10,9 +10,10 @@
 import type { AlertRecord, MetricBatch } from '../../common/records.ts';
 import { entityName } from '../../common/records.ts';
 import type { Severity } from '../../common/schemas.ts';
-import type { CapacityForecast, EntityRisk, ForecastsResponse, ForecastSignal } from '../../common/forecast-schemas.ts';
+import type { CapacityForecast, EntityRisk, FailureOutlook, ForecastsResponse, ForecastSignal } from '../../common/forecast-schemas.ts';
 import { CapacityCatalog, type CapacityResource, type CapacitySpec, type OperatorLimit } from './capacity.ts';
 import { formatDuration } from './duration.ts';
+import { type FailureModel, type FailureRisk, FailureRiskTracker } from './failure-risk.ts';
 import { type Crossing, DEFAULT_TREND_OPTIONS, TrendTracker, type TrendOptions } from './trend.ts';
 
 /** The alert source of early warnings. */
@@ -35,6 +36,8 @@ export interface ForecastConfig {
   /** A firing warning is re-sent when the time remaining moves by more than this fraction. */
   updateFraction: number;
   trend: TrendOptions;
+  /** Leading indicators of failures (learned from labelled failures), or null for capacity only. */
+  failureModel: FailureModel | null;
 }
 
 /** The defaults. */
@@ -47,7 +50,11 @@ export const DEFAULT_FORECAST_CONFIG: Readonly<ForecastConfig> = Object.freeze({
   clear: 3,
   updateFraction: 0.25,
   trend: DEFAULT_TREND_OPTIONS,
+  failureModel: null,
 });
+
+/** Entities whose only risk is foretold by indicators are listed from this probability on. */
+const MIN_LISTED_FAILURE_PROBABILITY = 0.05;
 
 interface SeriesState {
   key: string;
@@ -89,6 +96,8 @@ export class CapacityForecastBank {
   private asOf: number | null = null;
   /** Points forecast so far. */
   points = 0;
+  /** Leading-indicator baselines, when a failure model is configured. */
+  private readonly risk: FailureRiskTracker | null;
 
   constructor(
     config: Partial<ForecastConfig> = {},
@@ -96,6 +105,7 @@ export class CapacityForecastBank {
   ) {
     this.config = { ...DEFAULT_FORECAST_CONFIG, ...config };
     this.catalog = new CapacityCatalog(this.config.limits);
+    this.risk = this.config.failureModel ? new FailureRiskTracker(this.config.failureModel) : null;
   }
 
   /** Capacity series tracked so far. */
@@ -144,6 +154,14 @@ export class CapacityForecastBank {
       }
       return st;
     });
+    if (this.risk) {
+      const risk = this.risk;
+      const indicator = seriesKeys.map((sk) => risk.tracks(sk.name));
+      for (let i = 0; i < series.length; i++) {
+        const sk = seriesKeys[series[i]];
+        if (indicator[series[i]]) risk.update(sk.key, sk.entity, sk.name, ts[i], values[i]);
+      }
+    }
     const touched = new Set<SeriesState>();
     for (let i = 0; i < series.length; i++) {
       const st = states[series[i]];
@@ -271,20 +289,32 @@ export class CapacityForecastBank {
       });
     }
     list.sort((a, b) => (a.crossing?.time ?? Infinity) - (b.crossing?.time ?? Infinity) || b.probability - a.probability || (a.seriesKey < b.seriesKey ? -1 : 1));
-    return { asOf: this.asOf, horizonMs: this.config.horizonMs, forecasts: list, entities: entityRisks(list, this.config.horizonMs) };
+    return { asOf: this.asOf, horizonMs: this.config.horizonMs, forecasts: list, entities: entityRisks(list, this.config.horizonMs, this.risk?.risks() ?? []) };
   }
 }
 
-/** Failure probability per entity: at least one of its signals runs out (signals taken as independent). */
-export function entityRisks(list: CapacityForecast[], horizonMs: number): EntityRisk[] {
+/**
+ * Failure probability per entity: at least one of its capacity signals runs out, or a failure its
+ * leading indicators foretell happens (each taken as independent). Entities with indicators only are
+ * listed once their probability reaches MIN_LISTED_FAILURE_PROBABILITY.
+ */
+export function entityRisks(list: CapacityForecast[], horizonMs: number, failures: FailureRisk[] = []): EntityRisk[] {
   const by = new Map<string, CapacityForecast[]>();
   for (const f of list) {
     const l = by.get(f.entity);
     if (l) l.push(f);
     else by.set(f.entity, [f]);
   }
+  const outlooks = new Map<string, FailureOutlook[]>();
+  for (const r of failures) {
+    const o: FailureOutlook = { kind: r.kind, probability: r.probability, horizonMs: r.horizonMs, prior: r.prior, indicators: r.factors };
+    const l = outlooks.get(r.entity);
+    if (l) l.push(o);
+    else outlooks.set(r.entity, [o]);
+  }
   const out: EntityRisk[] = [];
-  for (const [entity, fs] of by) {
+  for (const entity of new Set([...by.keys(), ...outlooks.keys()])) {
+    const fs = by.get(entity) ?? [];
     let survive = 1;
     let soonest: number | null = null;
     const signals: ForecastSignal[] = [];
@@ -294,7 +324,17 @@ export function entityRisks(list: CapacityForecast[], horizonMs: number): Entity
       signals.push({ metric: f.metric, value: f.value, slopePerHour: f.slopePerHour, limit: f.limit, probability: f.probability });
     }
     signals.sort((a, b) => b.probability - a.probability);
-    out.push({ entity, probability: 1 - survive, horizonMs, soonest, signals });
+    const capacityProbability = 1 - survive;
+    const foretold = (outlooks.get(entity) ?? []).sort((a, b) => b.probability - a.probability);
+    let noFailure = 1;
+    for (const o of foretold) noFailure *= 1 - o.probability;
+    if (!fs.length && 1 - noFailure < MIN_LISTED_FAILURE_PROBABILITY) continue;
+    const risk: EntityRisk = { entity, probability: 1 - survive * noFailure, horizonMs, soonest, signals };
+    if (failures.length) {
+      risk.capacityProbability = capacityProbability;
+      risk.failures = foretold;
+    }
+    out.push(risk);
   }
   out.sort((a, b) => b.probability - a.probability || (a.entity < b.entity ? -1 : 1));
   return out;
