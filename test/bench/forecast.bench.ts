@@ -3,14 +3,17 @@
  * counts against their `.max`), fed to the engine's CapacityForecastBank on this one thread in
  * scrape-sized batches (one point per series per batch, as the engine receives them), with the
  * early-warning lifecycle evaluated after every batch. Prints points/s (median of runs) and what that
- * means for a 15 s scrape interval; also the walk-forward seasonal forecaster's rate (the band and
- * `watchfloor forecast`) on one series.
+ * means for a 15 s scrape interval; then the same batches through the engine's forecast worker
+ * (ForecastHost: copied to the worker thread, forecast there, warnings back), the rate the engine
+ * gets; also the walk-forward seasonal forecaster's rate (the band and `watchfloor forecast`) on one
+ * series.
  * Usage: npm run bench:forecast [-- --series 100000 --scrapes 20 --runs 5]
  */
 import { parseArgs } from 'node:util';
 import type { MetricBatch, SeriesKey } from '../../core/common/records.ts';
 import { CapacityForecastBank } from '../../core/analytics/forecast/capacity-bank.ts';
 import { SeasonalForecaster } from '../../core/analytics/forecast/seasonal.ts';
+import { ForecastHost } from '../../core/workers/forecast-host.ts';
 
 const { values } = parseArgs({ options: { series: { type: 'string', default: '100000' }, scrapes: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } } });
 const SERIES = Number(values.series);
@@ -67,6 +70,22 @@ for (let r = 0; r < RUNS; r++) {
 const rate = median(rates);
 console.log(`capacity forecasting: ${Math.round(rate).toLocaleString('en')} points/s median of ${RUNS} runs (${points.toLocaleString('en')} points per run)`);
 console.log(`  a 100,000-series estate scraped every 15 s needs ${(100_000 / 15).toFixed(0)} points/s: ${((100_000 / 15 / rate) * 100).toFixed(1)}% of one core`);
+
+const workerRates: number[] = [];
+for (let r = 0; r < RUNS; r++) {
+  const host = await ForecastHost.start();
+  try {
+    const t0 = performance.now();
+    for (const b of batches) await host.observe(b, 0);
+    const s = (performance.now() - t0) / 1000;
+    workerRates.push(points / s);
+    process.stderr.write(`  worker run ${r + 1}/${RUNS}: ${(points / s).toFixed(0)} points/s\n`);
+  } finally {
+    await host.close();
+  }
+}
+const workerRate = median(workerRates);
+console.log(`through the forecast worker (as the engine runs it): ${Math.round(workerRate).toLocaleString('en')} points/s median of ${RUNS} runs: ${((100_000 / 15 / workerRate) * 100).toFixed(1)}% of its thread for a 100,000-series estate at 15 s`);
 
 const seasonalRates: number[] = [];
 for (let r = 0; r < RUNS; r++) {
