@@ -97,9 +97,11 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
     // The stats carry the replay clock (Stats.asOf), so every view follows it, even through empty stretches.
     onClock: () => engine.markStatsDirty(),
   });
+  // A finished replay keeps its clock, so the analyst can look at the estate as the replay left it;
+  // stopping one hands every view back to the live estate.
   engine.replayClock = () => {
     const s = replay.state();
-    return s.status === 'idle' ? null : s.clock;
+    return s.status === 'idle' || s.status === 'stopped' ? null : s.clock;
   };
   void ensureColdViews(storage).catch((err: unknown) => engine.log('warn', 'cold-tier views not defined', { error: String(err) }));
   // A data directory made as a case (it has case.json) joins the recent list when an engine opens it.
@@ -248,6 +250,7 @@ export function forensicsRoutes(router: Router, engine: Engine, opts: ForensicsO
   router.add('POST', '/api/replay/resume', () => replay.resume());
   router.add('POST', '/api/replay/stop', async () => {
     await replay.stop();
+    engine.markStatsDirty();
     return replay.state();
   });
   router.add('POST', '/api/replay/seek', async (ctx) => replay.seek(parse(ReplaySeekRequest, await ctx.json()).time));

@@ -58,4 +58,5 @@ test('a replay puts its clock in the stats (asOf) and the as-of topology follows
     assert.equal(topo.nodes.includes('service:billing'), target >= GROW_T1, `billing present as of ${new Date(target).toISOString()}`);
   }
   await engine.json('/api/replay/stop', { method: 'POST' });
+  assert.equal((await engine.json<Stats>('/api/stats')).asOf, undefined, 'a stopped replay hands the views back to the live estate');
 });
