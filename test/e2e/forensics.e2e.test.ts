@@ -2,7 +2,7 @@
  * End-to-end forensics in Debian's Chromium against the real engine: drag a file into the import view
  * and watch its progress finish, run a query in the SQL console (with completion) and draw its chart,
  * and export an evidence report whose PDF is rendered to PNG and checked to have content; then time
- * travel: a paused replay seeks, and the topology and the timeline show the estate as of its clock.
+ * travel: a paused replay seeks, and the topology, the timeline and the wall show the estate as of its clock.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,6 +18,7 @@ import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
 import { ForensicsPage } from '../pages/forensics-page.ts';
 import { TimelinePage } from '../pages/timeline-page.ts';
 import { TopologyPage } from '../pages/topology-page.ts';
+import { WallPage } from '../pages/wall-page.ts';
 import { feedGrowingEstate, GROW_T0, GROW_T1 } from '../fixtures/growing-estate.ts';
 
 const run = promisify(execFile);
@@ -91,7 +92,7 @@ FROM metrics WHERE name = 'load' GROUP BY ALL ORDER BY minute, host`);
   await context.close();
 });
 
-test('time travel: the topology and the timeline follow a replay seek', { skip: skip ?? false }, async () => {
+test('time travel: the topology, the timeline and the wall follow a replay seek', { skip: skip ?? false }, async () => {
   const estate = await startEngineProcess();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   try {
@@ -121,6 +122,12 @@ test('time travel: the topology and the timeline follow a replay seek', { skip: 
     assert.equal(await timeline.waitAsOf(late), late, 'the timeline range ends at the replay clock');
     await estate.json('/api/replay/seek', { body: { time: early } });
     assert.equal(await timeline.waitAsOf(early), early);
+
+    const wall = new WallPage(page);
+    await page.goto(`${estate.apiUrl}/#token=${encodeURIComponent(estate.token)}`);
+    assert.equal(await wall.waitAsOf(early, 2), 2, 'the wall draws the estate as of the replay clock, not the live one');
+    await estate.json('/api/replay/seek', { body: { time: late } });
+    assert.equal(await wall.waitAsOf(late, 4), 4, 'the wall follows a seek');
   } finally {
     await context.close();
     await estate.stop({ removeData: true });

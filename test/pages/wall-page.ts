@@ -33,6 +33,21 @@ export class WallPage {
     await this.page.locator('[data-testid="connection"][data-connection="live"]').waitFor({ timeout: timeoutMs });
   }
 
+  /**
+   * Waits until the wall shows the estate as of `asOf` (a replay clock) with exactly `nodes` nodes
+   * drawn; resolves with the count drawn (the last one seen if it never matched).
+   */
+  async waitAsOf(asOf: number, nodes: number, timeoutMs = 30_000): Promise<number> {
+    await this.page.locator(`[data-testid="wall"][data-state="ready"][data-as-of="${asOf}"]`).waitFor({ timeout: timeoutMs });
+    const until = Date.now() + timeoutMs;
+    let drawn = await this.topologyNodeCount();
+    while (drawn !== nodes && Date.now() < until) {
+      await this.page.waitForTimeout(100);
+      drawn = await this.topologyNodeCount();
+    }
+    return drawn;
+  }
+
   /** Nodes drawn in the topology graph (from its `data-node-count`). */
   async topologyNodeCount(): Promise<number> {
     return Number(await this.topology.getAttribute('data-node-count'));

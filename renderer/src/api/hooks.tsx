@@ -104,13 +104,14 @@ export function useAnomalies(from: number, to: number, entity?: string, enabled 
 }
 
 /** Changes of an explicit range. */
-export function useChanges(from: number, to: number) {
+export function useChanges(from: number, to: number, enabled = true) {
   const api = useApi();
   return useQuery({
     queryKey: queryKeys.changes(from, to),
     queryFn: () => api.listChanges({ from, to }),
     placeholderData: keepPreviousData,
     refetchInterval: 30_000,
+    enabled,
   });
 }
 

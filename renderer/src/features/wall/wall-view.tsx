@@ -5,12 +5,18 @@
  *
  * Test hooks: the root has `data-state` (`loading` until every first query answered and the graph
  * drew its first frame, then `ready`), the graph container `data-node-count`, each incident row
- * `data-incident-id`.
+ * `data-incident-id`; while a replay drives the engine the root carries its clock in `data-as-of`.
+ *
+ * Time travel: while a replay drives the engine (`Stats.asOf`), the graph, the anomalies and the
+ * changes are those of the estate as of the replay clock, not the live ones.
  */
 import { useCallback, useMemo, useState } from 'react';
 import type { EChartsOption } from 'echarts';
 import type { Change, Incident, Stats } from '../../../../core/common/schemas.ts';
 import {
+  RECENT_WINDOW_MS,
+  useAnomalies,
+  useChanges,
   useIncidents,
   useLiveStream,
   useNow,
@@ -45,14 +51,19 @@ export function WallView({ kiosk }: { kiosk: boolean }) {
   useLiveStream();
   const stats = useStats();
   const incidents = useIncidents('open');
-  const topology = useTopology();
-  const anomalies = useRecentAnomalies();
-  const changes = useRecentChanges();
   const forecasts = useForecasts(COMING_UP_MS);
   const helloDemo = useAppStore((s) => s.helloDemo);
   const realNow = useNow(1000);
   // Ages and windows follow event time (a replay clock, or the watermark of the demo) when not live.
-  const { now, replay } = viewClock(realNow, stats.data);
+  const { now, replay, asOf } = viewClock(realNow, stats.data);
+  const topology = useTopology(asOf);
+  const past = asOf !== null;
+  const liveAnomalies = useRecentAnomalies();
+  const liveChanges = useRecentChanges();
+  const pastAnomalies = useAnomalies((asOf ?? 0) - RECENT_WINDOW_MS, asOf ?? 0, undefined, past);
+  const pastChanges = useChanges((asOf ?? 0) - RECENT_WINDOW_MS, asOf ?? 0, past);
+  const anomalies = past ? pastAnomalies : liveAnomalies;
+  const changes = past ? pastChanges : liveChanges;
   const [graphDrawn, setGraphDrawn] = useState(false);
   const onRendered = useCallback(() => setGraphDrawn(true), []);
 
@@ -76,7 +87,7 @@ export function WallView({ kiosk }: { kiosk: boolean }) {
   const demo = stats.data?.demo || helloDemo;
 
   return (
-    <div className={`wall ${kiosk ? 'kiosk' : ''}`} data-testid="wall" data-state={ready ? 'ready' : 'loading'}>
+    <div className={`wall ${kiosk ? 'kiosk' : ''}`} data-testid="wall" data-state={ready ? 'ready' : 'loading'} data-as-of={asOf ?? ''}>
       <header className="wall-head">
         <div className="wall-brand">
           <span className="logo-mark" aria-hidden="true" />
