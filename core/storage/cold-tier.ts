@@ -89,6 +89,7 @@ export function ensureColdViews(storage: Storage): Promise<void> {
   return storage.withWriter(async (c) => {
     const parts = storage.dataDir === null ? new Map<ColdTable, string[]>() : await committedParts(c);
     await defineViews(c, storage.dataDir === null ? '' : coldRoot(storage), parts);
+    storage.coldTables = new Set(parts.keys());
   });
 }
 
@@ -202,6 +203,7 @@ export async function moveToCold(storage: Storage, cutoff: number): Promise<Rete
           await c.run('INSERT INTO cold_batches VALUES ($1, $2, $3, now()::TIMESTAMP)', [batch, cut, BigInt(total)], [VARCHAR, TIMESTAMP, BIGINT]);
           await defineViews(c, root, parts);
           await c.run('COMMIT');
+          storage.coldTables = new Set(parts.keys());
         } catch (err) {
           await c.run('ROLLBACK').catch(() => undefined);
           throw err;

@@ -747,6 +747,13 @@ export class Storage {
   }
 
   /**
+   * Tables that have rows in the cold tier (kept by core/storage/cold-tier.ts). The views the API
+   * reads (metric series for the timeline and reports) go through `<table>_all` for these, so aged-out
+   * data still shows; tables without cold rows are read directly.
+   */
+  coldTables: ReadonlySet<string> = new Set();
+
+  /**
    * Points for charts: the average per bucket of `stepMs` (buckets aligned to multiples of stepMs since
    * the epoch) over [from, to], one line per (entity, name). Series of one entity and name that differ
    * only by attributes are averaged together. At most `limit` lines (default 100), by entity then name.
@@ -770,7 +777,7 @@ export class Storage {
          SELECT s.series_id, s.entity, s.name FROM series s JOIN lines l ON s.entity = l.entity AND s.name = l.name
        )
        SELECT sel.entity, sel.name, (epoch_ms(p.ts) // $5) * $5 AS t, avg(p.value) AS v
-       FROM metric_points p JOIN sel ON p.series_id = sel.series_id
+       FROM ${this.coldTables.has('metric_points') ? 'metric_points_all' : 'metric_points'} p JOIN sel ON p.series_id = sel.series_id
        WHERE p.ts >= $3 AND p.ts <= $4
        GROUP BY ALL
        ORDER BY sel.entity, sel.name, t`,

@@ -68,7 +68,10 @@ const FIGURES = `SELECT
   (SELECT count(*) FROM metrics_all) AS all_points, (SELECT count(*) FROM logs_all) AS all_logs`;
 
 async function figures(engine: EngineProcess): Promise<unknown[]> {
-  return (await engine.json<SqlResultBody>('/api/sql', { body: { sql: FIGURES } })).rows[0];
+  // The timeline's and the reports' metric lines too (rounded: bucket means of the same rows).
+  const lines = await engine.json<{ entity: string; name: string; points: [number, number][] }[]>(`/api/metrics?from=${T0}&to=${T0 + SPAN}&step=300000&limit=20`);
+  const digest = lines.map((l) => `${l.entity}/${l.name}:${l.points.map(([t, v]) => `${t}=${v.toFixed(3)}`).join(',')}`);
+  return [...(await engine.json<SqlResultBody>('/api/sql', { body: { sql: FIGURES } })).rows[0], digest];
 }
 
 async function replayAll(engine: EngineProcess) {
