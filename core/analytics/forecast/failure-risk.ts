@@ -13,6 +13,7 @@
  * it moved, and the complementary ratio when it did not. Explainable by construction: every factor
  * is one signal, how far it moved (σ) and how much it changed the odds.
  */
+import type { IndicatorFactor } from '../../common/forecast-schemas.ts';
 
 /** One learned indicator of a failure kind. */
 export interface FailureIndicator {
@@ -54,19 +55,8 @@ export interface RiskTrackerOptions {
 
 export const DEFAULT_RISK_TRACKER_OPTIONS: Readonly<RiskTrackerOptions> = Object.freeze({ baselineMs: 3_600_000, warmupPoints: 40, rebaseMs: 2 * 3_600_000 });
 
-/** One signal's part in an entity's failure probability. */
-export interface RiskFactor {
-  metric: string;
-  /** Current deviation from its baseline, in baseline σ (signed). */
-  z: number;
-  moved: boolean;
-  /** Since when it has been moved (event time), or null. */
-  movedSince: number | null;
-  /** Factor by which it multiplies the odds of the failure. */
-  oddsFactor: number;
-  /** Median lead of this indicator in the labelled history. */
-  medianLeadMs: number;
-}
+/** One signal's part in an entity's failure probability: the wire type of the forecast API. */
+export type RiskFactor = IndicatorFactor;
 
 /** Failure probability of one entity for one kind, with its explanation. */
 export interface FailureRisk {
