@@ -6,10 +6,9 @@
  * Run: TZ=UTC node --import tsx --test test/e2e/forecast.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright';
-import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
-import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
+import { describe, test } from 'node:test';
+import { useBrowserAndEngine } from '../fixtures/browser-engine.ts';
+import { browserUnavailable } from '../pages/browser.ts';
 import { ComingUpPanel, ForecastChart } from '../pages/forecast-page.ts';
 
 const skip = browserUnavailable();
@@ -37,18 +36,10 @@ function otlp(host: string, points: [number, number][]) {
 }
 
 describe('forecast end-to-end', { skip: skip ?? false }, () => {
-  let browser: Browser;
-  let engine: EngineProcess;
-  before(async () => {
-    browser = await launchBrowser();
-    engine = await startEngineProcess();
-  });
-  after(async () => {
-    await browser?.close();
-    await engine?.stop({ removeData: true, graceMs: 5000 });
-  });
+  const suite = useBrowserAndEngine();
 
   test('the wall lists predicted exhaustions soonest first, and the timeline draws the band ahead of the line', async () => {
+    const { browser, engine } = suite;
     // Two disks, both flat for an hour then filling: db-host-3 fast (95% about 12 min after the last
     // point), web-1 slower (about 70 min after).
     const t0 = Math.floor((Date.now() - 2 * 3_600_000) / STEP) * STEP;

@@ -5,31 +5,21 @@
  *
  * Run: TZ=UTC node --import tsx --test test/e2e/incident-actions.e2e.test.ts
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright';
 import type { Incident, IncidentDetail } from '../../core/common/schemas.ts';
-import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
-import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
+import { useBrowserAndEngine } from '../fixtures/browser-engine.ts';
+import { browserUnavailable } from '../pages/browser.ts';
 import { IncidentPage } from '../pages/incident-page.ts';
 
 const skip = browserUnavailable();
 const T0 = Date.UTC(2026, 5, 1, 10, 0, 0);
 
 describe('incident view end-to-end', { skip: skip ?? false }, () => {
-  let browser: Browser;
-  let engine: EngineProcess;
-
-  before(async () => {
-    browser = await launchBrowser();
-    engine = await startEngineProcess();
-  });
-  after(async () => {
-    await browser?.close();
-    await engine?.stop({ removeData: true, graceMs: 5000 });
-  });
+  const suite = useBrowserAndEngine();
 
   test('candidates with evidence, similar incidents, merge and split from the view', async () => {
+    const { browser, engine } = suite;
     const events = (t: number, n: number) => [
       { id: `db-${n}`, time: t, source: 'e2e', host: `db-host-${n}`, severity: 'critical', status: 'firing', title: `Disk almost full on db-host-${n}` },
       { id: `ap-${n}`, time: t + 4000, source: 'e2e', host: `app-host-${n}`, severity: 'major', status: 'firing', title: `Write errors on app-host-${n}` },

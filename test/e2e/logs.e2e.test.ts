@@ -8,11 +8,10 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright';
+import { describe, test } from 'node:test';
 import type { LogTemplatesResponse } from '../../core/common/log-schemas.ts';
-import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
-import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
+import { useBrowserAndEngine } from '../fixtures/browser-engine.ts';
+import { browserUnavailable } from '../pages/browser.ts';
 import { LogsPage } from '../pages/logs-page.ts';
 import { TimelinePage } from '../pages/timeline-page.ts';
 
@@ -32,19 +31,10 @@ function otlpLogs(service: string, records: { t: number; body: string }[]) {
 }
 
 describe('log explorer end-to-end', { skip: skip ?? false }, () => {
-  let browser: Browser;
-  let engine: EngineProcess;
-
-  before(async () => {
-    engine = await startEngineProcess();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await engine?.stop({ removeData: true, graceMs: 5000 });
-  });
+  const suite = useBrowserAndEngine();
 
   test('templates by count, drill into lines, filter by entity, template events on the explorer and the timeline', async () => {
+    const { browser, engine } = suite;
     // 40 minutes ending now: checkout logs a steady heartbeat and rejected orders with a surge at minute 30;
     // payments logs declined charges with card numbers and e-mails (masked before storage).
     const t0 = Math.floor((Date.now() - 42 * M) / M) * M;

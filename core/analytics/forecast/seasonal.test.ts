@@ -3,28 +3,17 @@ import { test } from 'node:test';
 import { evaluateSeries } from './accuracy.ts';
 import { normalCdf, normalQuantile, SeasonalForecaster } from './seasonal.ts';
 import { CsvError, parseSeriesCsv, toGrid } from './series-csv.ts';
+import { seededRandom } from '../hash.ts';
 
 const STEP = 300_000;
 const DAY = 86_400_000;
-
-/** A fixed-seed generator (mulberry32) for reproducible noise. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
 }
 
 test('on a noisy daily cycle the forecaster beats both baselines and its 80% interval covers about 80%', () => {
-  const r = rng(7);
+  const r = seededRandom(7);
   const n = 14 * (DAY / STEP);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = 100 + 30 * Math.sin((2 * Math.PI * i * STEP) / DAY) + 8 * gauss(r);
@@ -38,7 +27,7 @@ test('on a noisy daily cycle the forecaster beats both baselines and its 80% int
 
 test('a level shift (a reset) is absorbed within a few steps instead of being averaged in', () => {
   const f = new SeasonalForecaster({ stepMs: STEP, horizons: [1, 12] });
-  const r = rng(3);
+  const r = seededRandom(3);
   let t = 0;
   for (let i = 0; i < 600; i++, t += STEP) f.update(t, 80 + gauss(r));
   for (let i = 0; i < 10; i++, t += STEP) f.update(t, 20 + gauss(r));
@@ -49,7 +38,7 @@ test('a level shift (a reset) is absorbed within a few steps instead of being av
 
 test('an isolated outlier barely moves the forecast', () => {
   const f = new SeasonalForecaster({ stepMs: STEP, horizons: [1] });
-  const r = rng(5);
+  const r = seededRandom(5);
   let t = 0;
   for (let i = 0; i < 400; i++, t += STEP) f.update(t, 50 + gauss(r));
   f.update(t, 500);
