@@ -44,9 +44,13 @@ export interface LogTemplateEvent {
   kind: 'new' | 'surge' | 'disappeared';
   templateId: string;
   entity: string;
+  /** Event time, epoch ms. */
   time: number;
+  /** Lines in the minute (1 for a new template, 0 for a disappearance). */
   value: number;
+  /** The recent per-minute mean it is compared with. */
   expected: number;
+  /** In [0, 1]. */
   score: number;
   /** The template's text, when the template is still live. */
   template: string | null;

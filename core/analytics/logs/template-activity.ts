@@ -6,6 +6,7 @@
  * minutes come out of `advance()` as counts (zeros included while a template is active, so the
  * counts form continuous series) and events.
  */
+import type { LogTemplateEvent } from '../../common/log-schemas.ts';
 
 /** One closed minute of one template on one entity. */
 export interface TemplateCount {
@@ -17,22 +18,10 @@ export interface TemplateCount {
 }
 
 /** What a template event says happened. */
-export type TemplateEventKind = 'new' | 'surge' | 'disappeared';
+export type TemplateEventKind = LogTemplateEvent['kind'];
 
-/** A template-level event. */
-export interface TemplateEvent {
-  kind: TemplateEventKind;
-  templateId: string;
-  entity: string;
-  /** Event time, epoch ms. */
-  time: number;
-  /** Lines in the minute (1 for a new template, 0 for a disappearance). */
-  value: number;
-  /** The recent per-minute mean it is compared with. */
-  expected: number;
-  /** In [0, 1]. */
-  score: number;
-}
+/** A template-level event, as the API serves it but before it is stored (no id) or joined to its text. */
+export type TemplateEvent = Omit<LogTemplateEvent, 'id' | 'template'>;
 
 /** Settings; the defaults are the one configuration. */
 export interface ActivityOptions {
