@@ -42,6 +42,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const say = (s: string) => process.stderr.write(`${s}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** Writes `minutes` of the demo estate's OTLP metric requests from `start` as a collector dump; returns its points. */
+async function writeDemoDump(file: string, seed: number, start: number, minutes: number, stepMs: number): Promise<number> {
+  const sim = new DemoSimulator({ seed });
+  const lines: string[] = [];
+  let points = 0;
+  for (let t = start; t < start + minutes * 60_000; t += stepMs) {
+    for (const req of sim.generate(t, t + stepMs).otlpMetrics) {
+      for (const rm of req.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) points += m.gauge.dataPoints.length;
+      lines.push(JSON.stringify(req));
+    }
+  }
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return points;
+}
+
 /**
  * Imports demo telemetry into a fresh case and replays it at full speed in this process: `dense` is
  * one hour of the whole estate; `sparse` is a day in which only the first minute of each hour has
@@ -136,18 +151,9 @@ try {
 
     // ---- 1b. OTLP JSON dump import ----------------------------------------------------------------
     say(`generating an OTLP JSON dump of ${OTLP_MINUTES} demo minutes…`);
-    const sim = new DemoSimulator({ seed: 1 });
     const start = Date.UTC(2026, 0, 2);
-    const lines: string[] = [];
-    let otlpPoints = 0;
-    for (let t = start; t < start + OTLP_MINUTES * 60_000; t += 60_000) {
-      for (const req of sim.generate(t, t + 60_000).otlpMetrics) {
-        for (const rm of req.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) otlpPoints += m.gauge.dataPoints.length;
-        lines.push(JSON.stringify(req));
-      }
-    }
     const dump = path.join(work, 'collector.json');
-    await writeFile(dump, `${lines.join('\n')}\n`);
+    const otlpPoints = await writeDemoDump(dump, 1, start, OTLP_MINUTES, 60_000);
     const otlpRates: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       const s = await Storage.open({ path: path.join(work, `otlp-case-${r}`, 'watchfloor.duckdb') });
@@ -159,17 +165,8 @@ try {
 
     // ---- 1c. small OTLP dumps: a few demo minutes, where the estate's topology is most of the work --
     say(`generating small OTLP dumps (${SMALL_OTLP_MINUTES} demo minutes each)…`);
-    const smallLines: string[] = [];
-    let smallPoints = 0;
-    const smallSim = new DemoSimulator({ seed: 2 });
-    for (let t = start; t < start + SMALL_OTLP_MINUTES * 60_000; t += 30_000) {
-      for (const req of smallSim.generate(t, t + 30_000).otlpMetrics) {
-        for (const rm of req.resourceMetrics) for (const sm of rm.scopeMetrics) for (const m of sm.metrics) smallPoints += m.gauge.dataPoints.length;
-        smallLines.push(JSON.stringify(req));
-      }
-    }
     const smallDump = path.join(work, 'small-collector.json');
-    await writeFile(smallDump, `${smallLines.join('\n')}\n`);
+    const smallPoints = await writeDemoDump(smallDump, 2, start, SMALL_OTLP_MINUTES, 30_000);
     const smallRates: number[] = [];
     let smallTopology = 0;
     for (let r = 0; r < Math.max(RUNS, 5); r++) {
