@@ -19,17 +19,19 @@
  * 6. Re-alert suppression: a score not above the recent maximum score is damped, and after an
  *    alert-level score a hold damps what follows unless it is a clearly stronger event, so one
  *    incident is flagged once, at its start.
- * 7. Context novelty, a channel of its own: values binned over the range seen so far, the last few
- *    bins as a context, a bit per context ever seen (512 bytes); a burst of never-seen contexts beyond
- *    the series' habit flags a new shape even inside the usual range. The output is the larger of the
- *    residual score and the novelty score.
+ * 7. Context novelty, a channel of its own (context-novelty.ts): a burst of never-seen shapes of
+ *    recent values beyond the series' habit flags a new shape even inside the usual range. The output
+ *    is the larger of the residual score and the novelty score.
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
  */
 
+import { ContextNovelty, DEFAULT_NOVELTY_SETTINGS, NOVELTY_STATE_BYTES } from './context-novelty.ts';
+import type { NoveltySettings } from './context-novelty.ts';
+
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings {
+export interface DetectorSettings extends NoveltySettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -67,22 +69,6 @@ export interface DetectorSettings {
   holdEscape: number;
   /** Scale floor relative to |level|. */
   minRelativeScale: number;
-  /** Context novelty: value bins over the range seen so far (at most 16). */
-  noveltyBins: number;
-  /** Context novelty: how many consecutive binned values form a context (bins^length ≤ 4096). */
-  noveltyContext: number;
-  /** Context novelty is silent for this many points (every context is new at first). */
-  noveltyWarmup: number;
-  /** Weight of a new point in the short EWMA of "this context is new". */
-  noveltyAlpha: number;
-  /** Weight of a new point in the long-run rate of new contexts. */
-  noveltyRateAlpha: number;
-  /** Floor of the long-run rate (a series that has stopped seeing new contexts is not infinitely sure). */
-  noveltyRateFloor: number;
-  /** Novelty score = excess of the short EWMA over the long-run rate, in its standard deviations, ÷ this (capped at 1). */
-  noveltyZ: number;
-  /** A novelty excess of this many standard deviations starts a novelty hold (`holdPoints` × `holdFactor`). */
-  noveltyHoldZ: number;
   useSeasonal: boolean;
   useMultiScale: boolean;
   useChangePoint: boolean;
@@ -119,14 +105,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   holdFactor: 0.1,
   holdEscape: 0.5,
   minRelativeScale: 0.001,
-  noveltyBins: 10,
-  noveltyContext: 3,
-  noveltyWarmup: 300,
-  noveltyAlpha: 0.1,
-  noveltyRateAlpha: 0.003,
-  noveltyRateFloor: 0.005,
-  noveltyZ: 15,
-  noveltyHoldZ: 6,
+  ...DEFAULT_NOVELTY_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -151,19 +130,11 @@ const H_LASTDAY = 96;
 const MS = 120;
 const F_MAX = MS + MAX_SCALES;
 const STATE_SIZE = F_MAX + FEATURES;
-/**
- * Context novelty speaks only for a series that has visited at least this many value bins: in a
- * two-valued series (0 and 1) every context is a combination of familiar values, and the first time
- * two rare 1s fall close together is chance, not a new shape.
- */
-const MIN_NOVELTY_BINS = 3;
-/** Words of the context bit set: room for 4096 contexts. */
-const CONTEXT_WORDS = 128;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + CONTEXT_WORDS * 4 + 40 * 8 + 240;
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 28 * 8 + 240 + NOVELTY_STATE_BYTES;
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -197,26 +168,11 @@ export class StreamingDetector {
   private holdLeft = 0;
   private holdPeak = 0;
   private youth = 1;
-  private lo = Infinity;
-  private hi = -Infinity;
-  /** The last `noveltyContext` value bins as one base-`noveltyBins` number. */
-  private context = 0;
-  private novelShort = 0;
-  private novelRate = 0;
-  private novelHoldLeft = 0;
-  /** One bit per value bin ever visited. */
-  private binsSeen = 0;
-  /** One bit per context: seen before or not (bins^length ≤ 4096 bits = 512 bytes). */
-  private readonly seen = new Uint32Array(CONTEXT_WORDS);
-
-  /** bins^length: the number of distinct contexts (≤ 4096, the bit set's size). */
-  private readonly contextSize: number;
-  /** Standard deviation of the novelty EWMA per unit of √(p(1 − p)). */
-  private readonly noveltySd: number;
+  /** The context-novelty channel (null when switched off). */
+  private readonly novelty: ContextNovelty | null;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
-    this.contextSize = Math.min(CONTEXT_WORDS * 32, Math.pow(s.noveltyBins, s.noveltyContext));
-    this.noveltySd = Math.sqrt(s.noveltyAlpha / (2 - s.noveltyAlpha));
+    this.novelty = s.useNovelty ? new ContextNovelty(s) : null;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -318,7 +274,7 @@ export class StreamingDetector {
     if (step > 0 && step < this.resolution) this.resolution = step;
     this.prev = value;
     const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
-    const nov = s.useNovelty ? this.novelty(value) : 0;
+    const nov = this.novelty !== null ? this.novelty.update(value, this.n) : 0;
     this.n++;
     return nov > out ? nov : out;
   }
@@ -339,43 +295,6 @@ export class StreamingDetector {
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
     this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * s.maxDecay, v);
-    return out;
-  }
-
-  /**
-   * Context novelty: the value is binned over the range seen so far, the last few bins form a context,
-   * and a context never seen before is evidence whatever the series' scale (a flat stretch in a
-   * daily cycle, a missing peak, denser spikes). The score is the short-run rate of new contexts in
-   * excess of the long-run rate, in standard deviations of that rate's EWMA, ÷ `noveltyZ`: a series
-   * that keeps meeting new contexts (noise) needs a burst well above its habit. It is a channel of its
-   * own beside the residual score (the output is the larger of the two) with its own hold, so one
-   * novel episode is flagged once and does not silence the residual evidence.
-   */
-  private novelty(value: number): number {
-    const s = this.s;
-    if (value < this.lo) this.lo = value;
-    if (value > this.hi) this.hi = value;
-    const bins = s.noveltyBins;
-    const span = this.hi - this.lo;
-    const b = span > 0 ? Math.min(bins - 1, Math.floor(((value - this.lo) / span) * bins)) : 0;
-    this.context = (this.context * bins + b) % this.contextSize;
-    this.binsSeen |= 1 << b;
-    const word = this.context >>> 5;
-    const bit = 1 << (this.context & 31);
-    const novel = (this.seen[word] & bit) === 0 ? 1 : 0;
-    this.seen[word] |= bit;
-    this.novelShort += s.noveltyAlpha * (novel - this.novelShort);
-    let out = 0;
-    if (this.n >= s.noveltyWarmup && popcount(this.binsSeen) >= MIN_NOVELTY_BINS) {
-      const p = Math.max(this.novelRate, s.noveltyRateFloor);
-      const z = (this.novelShort - p) / (this.noveltySd * Math.sqrt(p * (1 - p)));
-      if (z > 0) out = Math.min(1, z / s.noveltyZ);
-      if (this.novelHoldLeft > 0) {
-        this.novelHoldLeft--;
-        out *= s.holdFactor;
-      } else if (z >= s.noveltyHoldZ) this.novelHoldLeft = s.holdPoints;
-    }
-    this.novelRate += Math.max(s.noveltyRateAlpha, 1 / this.n) * (novel - this.novelRate);
     return out;
   }
 
@@ -406,12 +325,6 @@ export class StreamingDetector {
       this.st[H_DAYS + hour]++;
     }
   }
-}
-
-function popcount(x: number): number {
-  let c = 0;
-  for (let v = x; v !== 0; v &= v - 1) c++;
-  return c;
 }
 
 /** Scores a whole series with a fresh detector: one score per point, in input order. */
