@@ -8,7 +8,11 @@
  * ablation table (each ingredient switched), and writes an HTML page with inline SVG plots of a few
  * files (windows, scores, detections).
  *
- * Usage: npm run eval:nab [-- --out dist/eval/nab.html --no-ablation]
+ * Usage: npm run eval:nab [-- --out dist/eval/nab.html --no-ablation --windows]
+ * `--windows` adds per-file diagnostics at the standard profile's corpus threshold: each labelled
+ * window detected or missed, where in the window the first detection fell (0 = its first row, 1 = its
+ * last) and the reward it earned, the score peak inside the window, the false positives per file, and
+ * a summary of missed windows and false positives by category.
  * The dataset is read from $WATCHFLOOR_SHARED/datasets/nab or <repo>/../shared/datasets/nab.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,7 @@ const { values: args } = parseArgs({
   options: {
     out: { type: 'string', default: path.join(repoRoot, 'dist', 'eval', 'nab.html') },
     'no-ablation': { type: 'boolean', default: false },
+    windows: { type: 'boolean', default: false },
   },
 });
 
@@ -105,6 +110,8 @@ console.log(`${'detector'.padEnd(24)}${PROFILES.map((p) => SHORT[p].padStart(10)
 console.log(`${'Watchfloor (this run)'.padEnd(24)}${PROFILES.map((p) => fmt(results[p].normalised).padStart(10)).join('')}`);
 for (const [n, a, b, c] of published) console.log(`${n.padEnd(24)}${[a, b, c].map((x) => fmt(x).padStart(10)).join('')}`);
 console.log(`(results/final_results.json of this corpus copy: numenta ${finals.numenta.standard.toFixed(1)}, windowedGaussian ${finals.windowedGaussian.standard.toFixed(1)} standard)`);
+
+if (args.windows) printWindowDiagnostics(results.standard.threshold);
 
 if (!args['no-ablation']) {
   console.log('\n## Ablation (each ingredient switched against the default; Δ = change of the standard score)');
@@ -191,4 +198,77 @@ function plotPage(indices: number[], threshold: number): string {
 <p>Blue: value (min/max per pixel). Yellow: labelled anomaly windows. Grey: probationary period. Green: anomaly score (lower band, 0–1).
 Red lines: detections at the corpus-optimised standard threshold ${threshold.toFixed(3)} (dashed).</p>
 ${parts.join('\n')}`;
+}
+
+/**
+ * Per-file, per-window diagnostics at one threshold under the standard profile: where the points are
+ * lost (missed windows, late detections, false positives), so a change can be aimed and checked.
+ */
+function printWindowDiagnostics(threshold: number): void {
+  const cost = profiles.standard;
+  console.log(`\n## Windows and false positives per file (standard profile, threshold ${threshold.toFixed(4)})`);
+  console.log('# window: rows (after probation) · first detection at relative position (0 = window start) · reward earned · score peak in the window');
+  const byCategory = new Map<string, { windows: number; missed: number; fp: number; fpCost: number; lateLoss: number }>();
+  let positions: number[] = [];
+  for (let i = 0; i < corpus.length; i++) {
+    const f = corpus[i];
+    const sw = main.swept[i];
+    const at = scoreAtThreshold(sw, cost, threshold);
+    const c = byCategory.get(f.category) ?? { windows: 0, missed: 0, fp: 0, fpCost: 0, lateLoss: 0 };
+    byCategory.set(f.category, c);
+    const lines: string[] = [];
+    for (let w = 0; w < sw.windowCount; w++) {
+      let first = -1;
+      let last = -1;
+      let det = -1;
+      let peak = 0;
+      let peakAt = -1;
+      for (let k = 0; k < sw.window.length; k++) {
+        if (sw.window[k] !== w) continue;
+        if (first < 0) first = k;
+        last = k;
+        if (sw.scores[k] > peak) (peak = sw.scores[k]), (peakAt = k);
+        if (det < 0 && sw.scores[k] >= threshold) det = k;
+      }
+      const width = last - first + 1;
+      c.windows++;
+      const peakPos = peakAt >= 0 ? ((peakAt - first) / Math.max(1, width - 1)).toFixed(2) : '-';
+      if (det < 0) {
+        c.missed++;
+        lines.push(`  window ${w} [${first}..${last}] MISSED   peak ${peak.toFixed(3)} at ${peakPos}`);
+      } else {
+        const pos = (det - first) / Math.max(1, width - 1);
+        const reward = cost.tpWeight * sw.reward[det];
+        positions.push(pos);
+        c.lateLoss += cost.tpWeight - reward;
+        lines.push(`  window ${w} [${first}..${last}] detected at ${pos.toFixed(2)} reward ${reward.toFixed(3)}   peak ${peak.toFixed(3)} at ${peakPos}`);
+      }
+    }
+    let fpCost = 0;
+    const fpAt: number[] = [];
+    for (let k = 0; k < sw.scores.length; k++) {
+      if (sw.window[k] >= 0 || sw.scores[k] < threshold) continue;
+      fpCost += cost.fpWeight * sw.reward[k];
+      if (fpAt.length < 8) fpAt.push(k);
+    }
+    c.fp += at.fp;
+    c.fpCost += fpCost;
+    console.log(`${f.name}: ${sw.windowCount} windows, ${at.windowsDetected} detected, ${at.fp} FP (cost ${(-fpCost).toFixed(2)})${fpAt.length ? ` at rows ${fpAt.join(',')}${at.fp > fpAt.length ? ',…' : ''}` : ''}, raw ${at.score.toFixed(2)}`);
+    for (const l of lines) console.log(l);
+  }
+  console.log('\n## Where the standard points go, by category (raw points; 1 window = fnWeight ' + cost.fnWeight + ')');
+  console.log(`${'category'.padEnd(24)}${'windows'.padStart(8)}${'missed'.padStart(8)}${'miss cost'.padStart(11)}${'late cost'.padStart(11)}${'FPs'.padStart(6)}${'FP cost'.padStart(9)}`);
+  const total = { windows: 0, missed: 0, fp: 0, fpCost: 0, lateLoss: 0 };
+  const row = (name: string, c: typeof total) =>
+    console.log(`${name.padEnd(24)}${String(c.windows).padStart(8)}${String(c.missed).padStart(8)}${(c.missed * (cost.fnWeight + cost.tpWeight)).toFixed(2).padStart(11)}${c.lateLoss.toFixed(2).padStart(11)}${String(c.fp).padStart(6)}${(-c.fpCost).toFixed(2).padStart(9)}`);
+  for (const [name, c] of byCategory) {
+    row(name, c);
+    for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += c[k];
+  }
+  row('total', total);
+  positions = positions.sort((a, b) => a - b);
+  const q = (p: number) => (positions.length ? positions[Math.min(positions.length - 1, Math.floor(p * positions.length))].toFixed(2) : '-');
+  console.log(`first-detection position in detected windows: quartiles ${q(0.25)} / ${q(0.5)} / ${q(0.75)} (0 = window start; the sigmoid pays 0.99 at 0, 0.85 at 0.5)`);
+  const perPoint = 100 / (total.windows * (cost.fnWeight + cost.tpWeight));
+  console.log(`(1 raw point = ${perPoint.toFixed(2)} normalised points; "miss cost" counts the window's full reward plus its FN penalty)`);
 }
