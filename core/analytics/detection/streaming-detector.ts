@@ -50,6 +50,13 @@ export interface DetectorSettings extends NoveltySettings {
   evidenceFloor: number;
   /** Per-point decay of each feature's running maximum (self-normalisation). */
   maxDecay: number;
+  /**
+   * Per-point decay of the CUSUM's running maximum. The CUSUM grows with a shift's duration, so one
+   * long fault leaves a maximum far above anything later; it needs a shorter memory than the
+   * spike-like features, whose records should be remembered long (a series that often makes spikes of
+   * size X needs more than X).
+   */
+  cusumMaxDecay: number;
   /** A series younger than this many points needs evidence beyond its maxima by a youth factor. */
   recordHorizon: number;
   /** Internal score = 1 − exp(−(e − 1) / scoreScale) of the strongest normalised evidence e (0 when e ≤ 1). */
@@ -95,7 +102,8 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   cusumK: 0.5,
   volAlpha: 0.05,
   evidenceFloor: 4,
-  maxDecay: 0.99995,
+  maxDecay: 0.99998,
+  cusumMaxDecay: 0.99995,
   recordHorizon: 1000,
   scoreScale: 0.6,
   outputPower: 30,
@@ -294,7 +302,8 @@ export class StreamingDetector {
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
-    this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * s.maxDecay, v);
+    const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : s.maxDecay;
+    this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * decay, v);
     return out;
   }
 

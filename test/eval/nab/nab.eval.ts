@@ -115,7 +115,7 @@ if (args.windows) printWindowDiagnostics(results.standard.threshold);
 
 if (!args['no-ablation']) {
   console.log('\n## Ablation (each ingredient switched against the default; Δ = change of the standard score)');
-  const variants: [string, Partial<DetectorSettings>][] = [
+  const variants: [string, Partial<DetectorSettings>, boolean?][] = [
     ['seasonal baseline', { useSeasonal: !DEFAULT_DETECTOR_SETTINGS.useSeasonal }],
     ['multi-scale evidence', { useMultiScale: !DEFAULT_DETECTOR_SETTINGS.useMultiScale }],
     ['change-point (CUSUM)', { useChangePoint: !DEFAULT_DETECTOR_SETTINGS.useChangePoint }],
@@ -124,10 +124,12 @@ if (!args['no-ablation']) {
     ['volatility evidence', { useVolatility: !DEFAULT_DETECTOR_SETTINGS.useVolatility }],
     ['first-difference evidence', { useDifference: !DEFAULT_DETECTOR_SETTINGS.useDifference }],
     ['context novelty', { useNovelty: !DEFAULT_DETECTOR_SETTINGS.useNovelty }],
+    // Not a switch: the CUSUM's shorter record memory, removed by giving it the other features' decay.
+    ['CUSUM record memory', { cusumMaxDecay: DEFAULT_DETECTOR_SETTINGS.maxDecay }, false],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
-  for (const [label, patch] of variants) {
-    const on = Object.values(patch)[0] as boolean;
+  for (const [label, patch, state] of variants) {
+    const on = state ?? (Object.values(patch)[0] as boolean);
     const r = scoreAll(runCorpus({ ...DEFAULT_DETECTOR_SETTINGS, ...patch }, label).swept, profiles);
     const delta = results.standard.normalised - r.standard.normalised;
     console.log(
