@@ -57,6 +57,13 @@ export interface DetectorSettings extends NoveltySettings {
    * size X needs more than X).
    */
   cusumMaxDecay: number;
+  /**
+   * The point evidence |z| is capped here, far above the ±20 that keeps one outlier from moving the
+   * level, the multi-scale EWMAs and the CUSUM: a feature that saturates cannot tell a new record from
+   * a repeat, so a series whose spikes often reach the cap would alert on each of them once its
+   * record had decayed a little.
+   */
+  pointEvidenceCap: number;
   /** A series younger than this many points needs evidence beyond its maxima by a youth factor. */
   recordHorizon: number;
   /** Internal score = 1 − exp(−(e − 1) / scoreScale) of the strongest normalised evidence e (0 when e ≤ 1). */
@@ -104,6 +111,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   evidenceFloor: 4,
   maxDecay: 0.99998,
   cusumMaxDecay: 0.99995,
+  pointEvidenceCap: 100,
   recordHorizon: 1000,
   scoreScale: 0.6,
   outputPower: 30,
@@ -225,7 +233,7 @@ export class StreamingDetector {
     this.youth = this.n < s.recordHorizon ? Math.sqrt(Math.log(s.recordHorizon) / Math.log(Math.max(this.n, 3))) : 1;
     // Evidence: each feature's value now, relative to its own history when self-normalising.
     const zc = Math.max(-20, Math.min(20, z));
-    let e = this.feature(MAX_SCALES, Math.abs(zc));
+    let e = this.feature(MAX_SCALES, Math.min(s.pointEvidenceCap, Math.abs(z)));
     if (s.useMultiScale) {
       const k = Math.min(MAX_SCALES, s.scaleAlphas.length);
       for (let i = 0; i < k; i++) {

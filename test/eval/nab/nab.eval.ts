@@ -126,6 +126,7 @@ if (!args['no-ablation']) {
     ['context novelty', { useNovelty: !DEFAULT_DETECTOR_SETTINGS.useNovelty }],
     // Not a switch: the CUSUM's shorter record memory, removed by giving it the other features' decay.
     ['CUSUM record memory', { cusumMaxDecay: DEFAULT_DETECTOR_SETTINGS.maxDecay }, false],
+    ['point evidence cap 100', { pointEvidenceCap: 20 }, false],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
