@@ -64,6 +64,13 @@ export interface DetectorSettings extends NoveltySettings {
    * record had decayed a little.
    */
   pointEvidenceCap: number;
+  /**
+   * The combined score x (the larger of the residual and novelty scores) is reported as
+   * 1 − (1 − x)^calibrationPower: monotone, so no ranking changes; it puts the corpus-optimal NAB
+   * threshold at the engine's alert threshold (0.6), so the product alerts where the benchmark says it
+   * should. The unsuppressed `raw` score gets the same stretch.
+   */
+  calibrationPower: number;
   /** A series younger than this many points needs evidence beyond its maxima by a youth factor. */
   recordHorizon: number;
   /** Internal score = 1 − exp(−(e − 1) / scoreScale) of the strongest normalised evidence e (0 when e ≤ 1). */
@@ -97,8 +104,9 @@ export interface DetectorSettings extends NoveltySettings {
 }
 
 /**
- * The one global configuration. `outputPower` puts the corpus-optimal NAB threshold near the engine's
- * alert threshold (0.6), so the product alerts where the benchmark says it should.
+ * The one global configuration. `outputPower` spreads the residual scores over [0, 1] and
+ * `calibrationPower` then puts the corpus-optimal NAB threshold at the engine's alert threshold (0.6),
+ * so the product alerts where the benchmark says it should.
  */
 export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.freeze({
   warmupPoints: 30,
@@ -112,6 +120,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   maxDecay: 0.99998,
   cusumMaxDecay: 0.99995,
   pointEvidenceCap: 100,
+  calibrationPower: 1.2,
   recordHorizon: 1000,
   scoreScale: 0.6,
   outputPower: 30,
@@ -262,7 +271,7 @@ export class StreamingDetector {
     }
     const warm = this.n >= s.warmupPoints;
     let raw = warm && e > 1 ? 1 - Math.exp(-(e - 1) / s.scoreScale) : 0;
-    this.raw = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
+    this.raw = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower * s.calibrationPower) : 0;
     if (s.useSuppression) {
       const m = this.recentMax;
       this.recentMax = Math.max(m * s.suppressDecay, raw);
@@ -292,7 +301,8 @@ export class StreamingDetector {
     const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
     const nov = this.novelty !== null ? this.novelty.update(value, this.n) : 0;
     this.n++;
-    return nov > out ? nov : out;
+    const best = nov > out ? nov : out;
+    return best > 0 ? 1 - Math.pow(1 - best, s.calibrationPower) : 0;
   }
 
   /**
