@@ -6,14 +6,16 @@
  *     bookkeeping included). Points/s, median of runs.
  *  3. Memory per series: heap growth per detector with 100,000 detectors alive (run with --expose-gc).
  * Usage: npm run bench  (or: node --expose-gc --import tsx test/bench/detector.bench.ts [-- --runs 5])
+ * `--spectral-residual` scores 1 and 3 with the spectral-residual channel on (it is off by default).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_ANALYTICS_CONFIG } from '../../core/analytics/config.ts';
 import { DetectorBank } from '../../core/analytics/detector.ts';
-import { StreamingDetector } from '../../core/analytics/detection/streaming-detector.ts';
+import { DEFAULT_DETECTOR_SETTINGS, StreamingDetector } from '../../core/analytics/detection/streaming-detector.ts';
 import type { MetricBatch, SeriesKey } from '../../core/common/records.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, series: { type: 'string', default: '1000' }, points: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, series: { type: 'string', default: '1000' }, points: { type: 'string', default: '5000' }, 'spectral-residual': { type: 'boolean', default: false } } });
+const settings = values['spectral-residual'] ? { ...DEFAULT_DETECTOR_SETTINGS, useSpectralResidual: true } : DEFAULT_DETECTOR_SETTINGS;
 const RUNS = Number(values.runs);
 const S = Number(values.series);
 const P = Number(values.points);
@@ -32,7 +34,7 @@ let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 for (let i = 0; i < P; i++) signal[i] = 100 + 20 * Math.sin((2 * Math.PI * i * STEP) / 86_400_000) + 5 * (rand() - 0.5) + (rand() < 0.002 ? 60 : 0);
 
-console.log(`# Watchfloor detector bench — ${S.toLocaleString('en')} series × ${P.toLocaleString('en')} points, ${RUNS} runs, one core`);
+console.log(`# Watchfloor detector bench — ${S.toLocaleString('en')} series × ${P.toLocaleString('en')} points, ${RUNS} runs, one core${settings.useSpectralResidual ? ' (spectral residual on)' : ''}`);
 
 /** CPU seconds this process used since `c0` (user + system): on a shared machine, the time on a core. */
 function cpuSeconds(c0: NodeJS.CpuUsage): number {
@@ -44,7 +46,7 @@ const perSeries: number[] = [];
 const perSeriesCpu: number[] = [];
 let sink = 0;
 for (let r = 0; r < RUNS; r++) {
-  const dets = Array.from({ length: S }, () => new StreamingDetector());
+  const dets = Array.from({ length: S }, () => new StreamingDetector(settings));
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < P; i++) {
@@ -109,7 +111,7 @@ if (gc) {
     return m.heapUsed + m.external;
   };
   const before = mem();
-  const held = Array.from({ length: N }, () => new StreamingDetector());
+  const held = Array.from({ length: N }, () => new StreamingDetector(settings));
   for (const d of held) d.update(T0, 1);
   gc();
   const after = mem();

@@ -29,9 +29,11 @@
 
 import { ContextNovelty, DEFAULT_NOVELTY_SETTINGS, NOVELTY_STATE_BYTES } from './context-novelty.ts';
 import type { NoveltySettings } from './context-novelty.ts';
+import { DEFAULT_SPECTRAL_RESIDUAL_SETTINGS, SpectralResidual } from './spectral-residual.ts';
+import type { SpectralResidualSettings } from './spectral-residual.ts';
 
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings extends NoveltySettings {
+export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -101,6 +103,8 @@ export interface DetectorSettings extends NoveltySettings {
   useSuppression: boolean;
   /** Context-novelty evidence: a shape of recent values never seen before. */
   useNovelty: boolean;
+  /** Spectral-residual evidence (spectral-residual.ts): a point salient against its window's spectrum. */
+  useSpectralResidual: boolean;
 }
 
 /**
@@ -131,6 +135,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   holdEscape: 0.5,
   minRelativeScale: 0.001,
   ...DEFAULT_NOVELTY_SETTINGS,
+  ...DEFAULT_SPECTRAL_RESIDUAL_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -139,6 +144,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   useSelfNormalise: true,
   useSuppression: true,
   useNovelty: true,
+  useSpectralResidual: false,
 });
 
 const HOUR_MS = 3_600_000;
@@ -195,9 +201,12 @@ export class StreamingDetector {
   private youth = 1;
   /** The context-novelty channel (null when switched off). */
   private readonly novelty: ContextNovelty | null;
+  /** The spectral-residual channel (null when switched off). */
+  private readonly sr: SpectralResidual | null;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
     this.novelty = s.useNovelty ? new ContextNovelty(s) : null;
+    this.sr = s.useSpectralResidual ? new SpectralResidual(s) : null;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -268,6 +277,10 @@ export class StreamingDetector {
       if (f > e) e = f;
       const alpha = this.n < s.warmupPoints ? 1 / this.n : s.scaleAlpha;
       this.diffScale += alpha * (Math.min(Math.abs(value - this.prev), s.huberK * Math.max(this.diffScale, floor)) - this.diffScale);
+    }
+    if (this.sr !== null) {
+      const f = this.sr.update(value, Math.abs(zc));
+      if (f > e) e = f;
     }
     const warm = this.n >= s.warmupPoints;
     let raw = warm && e > 1 ? 1 - Math.exp(-(e - 1) / s.scoreScale) : 0;

@@ -127,6 +127,11 @@ if (!args['no-ablation']) {
     // Not a switch: the CUSUM's shorter record memory, removed by giving it the other features' decay.
     ['CUSUM record memory', { cusumMaxDecay: DEFAULT_DETECTOR_SETTINGS.maxDecay }, false],
     ['point evidence cap 100', { pointEvidenceCap: 20 }, false],
+    ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
+    // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
+    // difference is which rows get fresh weights (see README, "Anomaly detection").
+    ['SR, weights every 2nd row', { useSpectralResidual: true, srEvery: 2, srPhase: 0 }],
+    ['SR, every 2nd row, phase 1', { useSpectralResidual: true, srEvery: 2, srPhase: 1 }],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
