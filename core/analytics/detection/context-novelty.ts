@@ -1,24 +1,44 @@
 /**
  * Context novelty: the streaming detector's contextual channel, beside its residual score.
  *
- * The value is binned over the range seen so far, the last few bins form a context, and a context
- * never seen before is evidence whatever the series' scale (a flat stretch in a daily cycle, a missing
- * peak, denser spikes). The score is the short-run rate of new contexts in excess of the series'
- * long-run rate, in standard deviations of that rate's EWMA, ÷ `noveltyZ`: a series that keeps meeting
- * new contexts (noise) needs a burst well above its habit. The channel has its own hold, so one novel
- * episode is flagged once and does not silence the residual evidence.
+ * Each value is put in a value bin; the last few bins form a context, and a context never seen before
+ * is evidence whatever the series' scale (a flat stretch in a daily cycle, a missing peak, denser
+ * spikes, a value beyond anything seen). The score is the short-run rate of new contexts in excess of
+ * the series' long-run rate, in standard deviations of that rate's EWMA, ÷ `noveltyZ`: a series that
+ * keeps meeting new contexts (noise) needs a burst well above its habit. The channel has its own hold,
+ * so one novel episode is flagged once and does not silence the residual evidence.
  *
- * Memory is constant: one bit per possible context (bins^length ≤ 4096 bits, 512 bytes) plus a few
- * numbers (`NOVELTY_STATE_BYTES`).
+ * Bins divide the range seen so far. With `noveltyStableBins` their width and origin freeze at the end of
+ * warm-up, so a value beyond the old range lands in an overflow bin of its own (a new context at once)
+ * instead of stretching every bin, which makes the new extreme look familiar (it joins the top bin);
+ * they are re-drawn only when the range has grown by a real factor (`noveltyRebinGrowth`). That makes
+ * the channel stronger alone but, measured on NAB, the combination with the residual score weaker (the
+ * residual channels already flag a new level), so it is off by default.
+ *
+ * Two resolutions: beside the fine context (the last `noveltyContext` bins) a coarse one (the last
+ * `noveltyCoarseContext` bins merged in pairs) goes into the same set; a step's novelty is the share of
+ * its two contexts that are new, so a longer shape that is new at a coarse grain counts even when its
+ * fine-grained jitter is familiar, and fine noise alone counts only half.
+ *
+ * Memory is constant: a hashed bit set of contexts (2^`noveltyHashBits` bits, 512 bytes by default)
+ * plus a few numbers (`NOVELTY_STATE_BYTES`).
  */
 
 /** The context-novelty knobs (part of the detector's one global configuration). */
 export interface NoveltySettings {
-  /** Value bins over the range seen so far (at most 16). */
+  /** Value bins across the range (bins + 2 × overflow ≤ 32). */
   noveltyBins: number;
-  /** How many consecutive binned values form a context (bins^length ≤ 4096). */
+  /** Bins beyond each end of the frozen range (a value further out shares the last one). */
+  noveltyOverflow: number;
+  /** The bins are re-drawn over the range seen so far when it exceeds this many times their span. */
+  noveltyRebinGrowth: number;
+  /** How many consecutive binned values form a context (at most 6). */
   noveltyContext: number;
-  /** The channel is silent for this many points (every context is new at first). */
+  /** Length of the coarse context (bins merged in pairs; at most 7; 0: fine contexts only). */
+  noveltyCoarseContext: number;
+  /** log2 of the size in bits of the hashed context set. */
+  noveltyHashBits: number;
+  /** The channel is silent for this many points (every context is new at first); the bins freeze then. */
   noveltyWarmup: number;
   /** Weight of a new point in the short EWMA of "this context is new". */
   noveltyAlpha: number;
@@ -30,21 +50,31 @@ export interface NoveltySettings {
   noveltyZ: number;
   /** A novelty excess of this many standard deviations starts a novelty hold (`holdPoints` × `holdFactor`). */
   noveltyHoldZ: number;
+  /** Points a novelty hold lasts (its scores × `holdFactor`). */
+  noveltyHoldPoints: number;
+  /** Freeze the bins after warm-up (false: bins always divide the range seen so far, as in v2.0). */
+  noveltyStableBins: boolean;
 }
 
-/** What the channel reads from the detector's settings: its own knobs and the shared hold. */
-export type ContextNoveltyConfig = Readonly<NoveltySettings> & { readonly holdPoints: number; readonly holdFactor: number };
+/** What the channel reads from the detector's settings: its own knobs and the shared hold factor. */
+export type ContextNoveltyConfig = Readonly<NoveltySettings> & { readonly holdFactor: number };
 
 /** The novelty part of the detector's one global configuration (chosen on corpus-wide NAB results). */
 export const DEFAULT_NOVELTY_SETTINGS: Readonly<NoveltySettings> = Object.freeze({
-  noveltyBins: 10,
+  noveltyBins: 8,
+  noveltyOverflow: 5,
+  noveltyRebinGrowth: 2,
   noveltyContext: 3,
+  noveltyCoarseContext: 4,
+  noveltyHashBits: 12,
   noveltyWarmup: 300,
   noveltyAlpha: 0.1,
   noveltyRateAlpha: 0.003,
   noveltyRateFloor: 0.005,
   noveltyZ: 15,
   noveltyHoldZ: 6,
+  noveltyHoldPoints: 75,
+  noveltyStableBins: false,
 });
 
 /**
@@ -53,33 +83,51 @@ export const DEFAULT_NOVELTY_SETTINGS: Readonly<NoveltySettings> = Object.freeze
  * two rare 1s fall close together is chance, not a new shape.
  */
 const MIN_NOVELTY_BINS = 3;
-/** Words of the context bit set: room for 4096 contexts. */
-const CONTEXT_WORDS = 128;
+/** Bits per bin number in the packed context (bins + 2 × overflow ≤ 32). */
+const BIN_BITS = 5;
+const MAX_CONTEXT = 6;
+/** Bits per merged (coarse) bin number: (32 bins) / 2 = 16 values. */
+const COARSE_BITS = 4;
+const MAX_COARSE_CONTEXT = 7;
 
-/** Approximate bytes of the channel's state per series (bit set, numbers, object overhead). */
-export const NOVELTY_STATE_BYTES = CONTEXT_WORDS * 4 + 12 * 8 + 64;
+/** Approximate bytes of the channel's state per series with the default settings (bit set, numbers, object overhead). */
+export const NOVELTY_STATE_BYTES = (1 << DEFAULT_NOVELTY_SETTINGS.noveltyHashBits) / 8 + 16 * 8 + 64;
 
 /** One series' context-novelty state. */
 export class ContextNovelty {
   private lo = Infinity;
   private hi = -Infinity;
-  /** The last `noveltyContext` value bins as one base-`noveltyBins` number. */
+  /** Frozen bin width and origin (0 width: not frozen yet). */
+  private width = 0;
+  private origin = 0;
+  /** The largest value of the range when the bins were drawn: it belongs to the top bin, not an overflow bin. */
+  private top = 0;
+  /** The last `noveltyContext` bin numbers, BIN_BITS each, newest lowest. */
   private context = 0;
+  /** The last `noveltyCoarseContext` merged bin numbers, COARSE_BITS each, newest lowest. */
+  private coarse = 0;
   private novelShort = 0;
   private novelRate = 0;
   private holdLeft = 0;
-  /** One bit per value bin ever visited. */
+  /** One bit per bin number ever visited. */
   private binsSeen = 0;
-  /** One bit per context: seen before or not. */
-  private readonly seen = new Uint32Array(CONTEXT_WORDS);
-  /** bins^length: the number of distinct contexts (≤ 4096, the bit set's size). */
-  private readonly contextSize: number;
+  /** One bit per hashed context: seen before or not. */
+  private readonly seen: Uint32Array;
+  private readonly hashMask: number;
+  private readonly contextMask: number;
+  private readonly coarseMask: number;
   /** Standard deviation of the novelty EWMA per unit of √(p(1 − p)). */
   private readonly sd: number;
 
   constructor(private readonly s: ContextNoveltyConfig) {
-    this.contextSize = Math.min(CONTEXT_WORDS * 32, Math.pow(s.noveltyBins, s.noveltyContext));
+    if (s.noveltyBins + 2 * s.noveltyOverflow > 1 << BIN_BITS) throw new RangeError('noveltyBins + 2 × noveltyOverflow must be at most 32');
+    if (s.noveltyContext < 1 || s.noveltyContext > MAX_CONTEXT) throw new RangeError(`noveltyContext must be 1..${MAX_CONTEXT}`);
+    if (s.noveltyCoarseContext < 0 || s.noveltyCoarseContext > MAX_COARSE_CONTEXT) throw new RangeError(`noveltyCoarseContext must be 0..${MAX_COARSE_CONTEXT}`);
     this.sd = Math.sqrt(s.noveltyAlpha / (2 - s.noveltyAlpha));
+    this.seen = new Uint32Array(Math.max(1, 2 ** s.noveltyHashBits / 32));
+    this.hashMask = 2 ** s.noveltyHashBits - 1;
+    this.contextMask = 2 ** (BIN_BITS * s.noveltyContext) - 1;
+    this.coarseMask = 2 ** (COARSE_BITS * s.noveltyCoarseContext) - 1;
   }
 
   /**
@@ -92,13 +140,27 @@ export class ContextNovelty {
     if (value > this.hi) this.hi = value;
     const bins = s.noveltyBins;
     const span = this.hi - this.lo;
-    const b = span > 0 ? Math.min(bins - 1, Math.floor(((value - this.lo) / span) * bins)) : 0;
-    this.context = (this.context * bins + b) % this.contextSize;
+    if (s.noveltyStableBins && (this.width === 0 ? n >= s.noveltyWarmup && span > 0 : span > s.noveltyRebinGrowth * this.width * bins)) {
+      // At the freeze the frozen bins equal the range-so-far bins, so the warm-up's contexts stay valid.
+      this.width = span / bins;
+      this.origin = this.lo;
+      this.top = this.hi;
+    }
+    const R = s.noveltyOverflow;
+    let b: number;
+    if (this.width > 0) {
+      // As in the range-so-far bins, the range's maximum falls in the top bin; only values beyond it overflow.
+      const k = Math.floor((value - this.origin) / this.width);
+      b = R + Math.max(-R, Math.min(value > this.top ? bins - 1 + R : bins - 1, k));
+    } else b = R + (span > 0 ? Math.min(bins - 1, Math.floor(((value - this.lo) / span) * bins)) : 0);
     this.binsSeen |= 1 << b;
-    const word = this.context >>> 5;
-    const bit = 1 << (this.context & 31);
-    const novel = (this.seen[word] & bit) === 0 ? 1 : 0;
-    this.seen[word] |= bit;
+    this.context = ((this.context * (1 << BIN_BITS)) % (this.contextMask + 1)) + b;
+    let novel = this.visit(this.context ^ 0x9e3779b9);
+    if (s.noveltyCoarseContext > 0) {
+      this.coarse = ((this.coarse * (1 << COARSE_BITS)) % (this.coarseMask + 1)) + (b >> 1);
+      // A different seed keeps a coarse context from colliding with the fine one of the same number.
+      novel = (novel + this.visit(this.coarse ^ 0x7f4a7c15)) / 2;
+    }
     this.novelShort += s.noveltyAlpha * (novel - this.novelShort);
     let out = 0;
     if (n >= s.noveltyWarmup && popcount(this.binsSeen) >= MIN_NOVELTY_BINS) {
@@ -108,10 +170,24 @@ export class ContextNovelty {
       if (this.holdLeft > 0) {
         this.holdLeft--;
         out *= s.holdFactor;
-      } else if (z >= s.noveltyHoldZ) this.holdLeft = s.holdPoints;
+      } else if (z >= s.noveltyHoldZ) this.holdLeft = s.noveltyHoldPoints;
     }
     this.novelRate += Math.max(s.noveltyRateAlpha, 1 / n) * (novel - this.novelRate);
     return out;
+  }
+
+  /** Marks a seeded packed context as seen; 1 if it was new. */
+  private visit(key: number): number {
+    // A multiplicative hash (murmur3's finaliser) spreads the packed context over the bit set.
+    let h = Math.imul(key, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const idx = (h >>> 0) & this.hashMask;
+    const bit = 1 << (idx & 31);
+    if ((this.seen[idx >>> 5] & bit) !== 0) return 0;
+    this.seen[idx >>> 5] |= bit;
+    return 1;
   }
 }
 

@@ -23,6 +23,7 @@ import { loadNabCorpus, loadNabProfiles, loadPublishedFinal, sharedDir, type Nab
 import { normalisedAt, scoreAtThreshold, scoreProfile, sweepFile, type ProfileResult, type SweptFile } from '../../../core/analytics/detection/nab-scorer.ts';
 import { DEFAULT_DETECTOR_SETTINGS, scoreSeries, type DetectorSettings } from '../../../core/analytics/detection/streaming-detector.ts';
 import { DEFAULT_ANALYTICS_CONFIG } from '../../../core/analytics/config.ts';
+import { ContextNovelty } from '../../../core/analytics/detection/context-novelty.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values: args } = parseArgs({
@@ -48,12 +49,16 @@ const profiles = loadNabProfiles(nabDir);
 const points = corpus.reduce((a, f) => a + f.values.length, 0);
 
 /** Runs the detector over every file (fresh state per file) and sweeps the NAB rewards. */
-function runCorpus(settings: Readonly<DetectorSettings>, label: string): { swept: SweptFile[]; scores: Float64Array[]; seconds: number } {
+function runCorpus(
+  settings: Readonly<DetectorSettings>,
+  label: string,
+  score: (ts: Float64Array, values: Float64Array, s: Readonly<DetectorSettings>) => Float64Array = scoreSeries,
+): { swept: SweptFile[]; scores: Float64Array[]; seconds: number } {
   const t0 = performance.now();
   const scores: Float64Array[] = [];
   const swept: SweptFile[] = [];
   corpus.forEach((f, i) => {
-    const s = scoreSeries(f.timestamps, f.values, settings);
+    const s = score(f.timestamps, f.values, settings);
     scores.push(s);
     swept.push(sweepFile({ name: f.name, timestamps: f.timestamps, scores: s, windows: f.windows }));
     if ((i + 1) % 10 === 0 || i + 1 === corpus.length) process.stderr.write(`  ${label}: ${i + 1}/${corpus.length} files\n`);
@@ -132,6 +137,9 @@ if (!args['no-ablation']) {
     // difference is which rows get fresh weights (see README, "Anomaly detection").
     ['SR, weights every 2nd row', { useSpectralResidual: true, srEvery: 2, srPhase: 0 }],
     ['SR, every 2nd row, phase 1', { useSpectralResidual: true, srEvery: 2, srPhase: 1 }],
+    ['novelty: stable bins', { noveltyStableBins: !DEFAULT_DETECTOR_SETTINGS.noveltyStableBins }],
+    ['novelty: coarse contexts', { noveltyCoarseContext: 0 }, false],
+    ['novelty: own short hold', { noveltyHoldPoints: DEFAULT_DETECTOR_SETTINGS.holdPoints }, false],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
@@ -142,6 +150,22 @@ if (!args['no-ablation']) {
       `${label.padEnd(28)}${(on ? 'added' : 'removed').padEnd(12)}${PROFILES.map((p) => fmt(r[p].normalised).padStart(10)).join('')}   ${on ? 'would add' : 'contributes'} ${(on ? -delta : delta).toFixed(1)}`,
     );
   }
+  // The contextual channel on its own (every residual channel off): how far it is from CAD OSE.
+  const alone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'novelty alone', scoreNoveltyAlone).swept, profiles);
+  console.log(`${'context novelty alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(alone[p].normalised).padStart(10)).join('')}   (CAD OSE 69.9 / 67.0 / 73.2)`);
+}
+
+/** The context-novelty channel alone, fed as the detector feeds it (finite values, from the second one). */
+function scoreNoveltyAlone(_ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
+  const channel = new ContextNovelty(settings);
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) continue;
+    if (n > 0) out[i] = channel.update(values[i], n);
+    n++;
+  }
+  return out;
 }
 
 const PLOT_FILES = ['artificialWithAnomaly/art_daily_jumpsup.csv', 'artificialWithAnomaly/art_daily_flatmiddle.csv', 'realKnownCause/machine_temperature_system_failure.csv', 'realKnownCause/nyc_taxi.csv', 'realTweets/Twitter_volume_AAPL.csv', 'realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv'];
