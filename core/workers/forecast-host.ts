@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ForecastsResponse } from '../common/forecast-schemas.ts';
 import type { AlertRecord, MetricBatch } from '../common/records.ts';
-import { ForecastReply, type ForecastInit } from './forecast-protocol.ts';
+import { ForecastReply, type ForecastInit, type ForecastSeriesKey } from './forecast-protocol.ts';
 import { startWorker } from './worker-url.ts';
 
 /** Host handle of the forecast worker. */
@@ -14,6 +14,9 @@ export class ForecastHost {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (r: ForecastReply) => void; reject: (e: Error) => void }>();
   private closed = false;
+  /** Ids of the series keys the worker has been sent, by key string. */
+  private readonly keyIds = new Map<string, number>();
+  private nextKeyId = 0;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (msg: unknown) => {
@@ -62,9 +65,28 @@ export class ForecastHost {
    * in the order the bank produced them.
    */
   async observe(batch: MetricBatch, receivedAt: number): Promise<AlertRecord[]> {
-    const seriesKeys = batch.seriesKeys.map((k) => ({ key: k.key, entity: k.entity, service: k.service, host: k.host, name: k.name, unit: k.unit }));
-    const r = await this.request({ type: 'observe', receivedAt, seriesKeys, series: batch.series, ts: batch.ts, values: batch.values });
-    return r.type === 'observed' ? r.warnings : [];
+    // A series key crosses to the worker once; later batches name it by id (cloning 100,000 key
+    // objects per batch cost more than forecasting their points).
+    const newKeys: ForecastSeriesKey[] = [];
+    const keyIds = new Int32Array(batch.seriesKeys.length);
+    for (let i = 0; i < keyIds.length; i++) {
+      const k = batch.seriesKeys[i];
+      let id = this.keyIds.get(k.key);
+      if (id === undefined) {
+        id = this.nextKeyId++;
+        this.keyIds.set(k.key, id);
+        newKeys.push({ id, key: k.key, entity: k.entity, service: k.service, host: k.host, name: k.name, unit: k.unit });
+      }
+      keyIds[i] = id;
+    }
+    try {
+      const r = await this.request({ type: 'observe', receivedAt, newKeys, keyIds, series: batch.series, ts: batch.ts, values: batch.values });
+      return r.type === 'observed' ? r.warnings : [];
+    } catch (err) {
+      // The worker may not have taken this batch's new keys: send them again with the next batch.
+      for (const k of newKeys) this.keyIds.delete(k.key);
+      throw err;
+    }
   }
 
   /** The current forecasts (capacity series with a known limit) and the failure probability per entity. */

@@ -7,18 +7,22 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CapacityForecastBank } from '../analytics/forecast/capacity-bank.ts';
 import { forecastConfigFor } from '../analytics/forecast/engine-config.ts';
 import type { SeriesKey } from '../common/records.ts';
-import { ForecastInit, ForecastRequest, type ForecastReply } from './forecast-protocol.ts';
+import { checkForecastRequest, ForecastInit, type ForecastReply, type ForecastRequest, InvalidForecastRequest } from './forecast-protocol.ts';
 import { workerInput } from './worker-url.ts';
 
 const init = ForecastInit.parse(workerInput(workerData) ?? {});
 let n = 0;
 const bank = new CapacityForecastBank(forecastConfigFor({ demo: init.demo, limits: init.limits }), () => `${init.idPrefix}-${(++n).toString(36)}`);
 
+/** Series keys by the id the host gave them (sent once, with the first batch that uses them). */
+const keys: SeriesKey[] = [];
+
 function handle(req: ForecastRequest): ForecastReply {
   switch (req.type) {
     case 'observe': {
       // The bank reads no series attributes; the key string already carries them.
-      const seriesKeys: SeriesKey[] = req.seriesKeys.map((k) => ({ ...k, attributes: {} }));
+      for (const k of req.newKeys) keys[k.id] = { key: k.key, entity: k.entity, service: k.service, host: k.host, name: k.name, unit: k.unit, attributes: {} };
+      const seriesKeys: SeriesKey[] = Array.from(req.keyIds, (id) => keys[id]);
       const warnings = bank.observe({ seriesKeys, series: req.series, ts: req.ts, values: req.values }, req.receivedAt);
       return { type: 'observed', seq: req.seq, warnings };
     }
@@ -28,16 +32,17 @@ function handle(req: ForecastRequest): ForecastReply {
 }
 
 parentPort!.on('message', (msg: unknown) => {
-  const parsed = ForecastRequest.safeParse(msg);
   const seq = typeof (msg as { seq?: unknown })?.seq === 'number' ? (msg as { seq: number }).seq : -1;
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    parentPort!.postMessage({ type: 'error', seq, error: { code: 'invalid_request', message: `${where}${issue?.message ?? 'invalid request'}` } } satisfies ForecastReply);
+  let req: ForecastRequest;
+  try {
+    req = checkForecastRequest(msg, (id) => keys[id] !== undefined);
+  } catch (err) {
+    if (!(err instanceof InvalidForecastRequest)) throw err;
+    parentPort!.postMessage({ type: 'error', seq, error: { code: 'invalid_request', message: err.message } } satisfies ForecastReply);
     return;
   }
   try {
-    parentPort!.postMessage(handle(parsed.data));
+    parentPort!.postMessage(handle(req));
   } catch (err) {
     const e = err as { code?: string; message?: string };
     parentPort!.postMessage({ type: 'error', seq, error: { code: e.code ?? 'internal', message: e.message ?? String(err) } } satisfies ForecastReply);
