@@ -14,6 +14,40 @@ export class ComingUpPanel {
       els.map((e) => ({ entity: e.getAttribute('data-forecast-entity') ?? '', inMs: Number(e.getAttribute('data-in-ms')), text: (e as HTMLElement).innerText })),
     );
   }
+
+  /** Wait until the panel lists a failure foretold for `entity`; returns every risk row with its explanation. */
+  async waitForRisk(entity: string, timeoutMs = 30_000): Promise<RiskRow[]> {
+    await this.page.locator(`[data-testid="coming-up"][data-state="ready"] [data-risk-entity="${entity}"]`).first().waitFor({ timeout: timeoutMs });
+    return this.list.locator('[data-risk-entity]').evaluateAll((els) =>
+      els.map((e) => ({
+        entity: e.getAttribute('data-risk-entity') ?? '',
+        probability: Number(e.getAttribute('data-probability')),
+        text: (e as HTMLElement).innerText,
+        because: e.getAttribute('title') ?? '',
+      })),
+    );
+  }
+
+  /** Wait until the ready panel lists nothing (neither exhaustion nor risk) for `entity`. */
+  async waitForGone(entity: string, timeoutMs = 30_000): Promise<void> {
+    await this.page.waitForFunction(
+      (ent) => {
+        const list = document.querySelector('[data-testid="coming-up"][data-state="ready"]');
+        return list !== null && list.querySelector(`[data-forecast-entity="${ent}"], [data-risk-entity="${ent}"]`) === null;
+      },
+      entity,
+      { timeout: timeoutMs, polling: 250 },
+    );
+  }
+}
+
+/** One foretold failure on the panel. */
+export interface RiskRow {
+  entity: string;
+  probability: number;
+  text: string;
+  /** Every moved signal, as the row's tooltip lists them. */
+  because: string;
 }
 
 export class ForecastChart {
