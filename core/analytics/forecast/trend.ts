@@ -11,6 +11,13 @@
  * day; a week-long fill is spoken for by the day-long scale, which averages the daily cycle away.
  * Drops (a cleanup, a restart) restart every scale from the new level, so the slope is never
  * estimated across a reset.
+ *
+ * Why a departure segment besides the scales: a resource that starts running out from a flat level (a
+ * pool whose connections start creeping up) is seen late by an exponentially weighted regression,
+ * which still remembers the flat part and underestimates the slope until a time constant has passed.
+ * A one-sided CUSUM of the residuals against a slow reference scale finds where the series departed
+ * upward; an ordinary regression over the points since that start measures the ramp's own slope, and
+ * speaks, like a scale, for at most `reachFactor` times the span it has seen.
  */
 import { normalCdf } from './seasonal.ts';
 
@@ -29,6 +36,19 @@ export interface TrendOptions {
   breakMinFrac: number;
   /** z of the crossing interval (1.2816 for 80%). */
   z: number;
+  /** The departure segment (a ramp from flat), or null to use the scales alone. */
+  departure: DepartureOptions | null;
+}
+
+/** Generic settings of the departure segment. */
+export interface DepartureOptions {
+  /** Time constant of the reference scale whose residuals the CUSUM accumulates (one of `scalesMs`). */
+  refScaleMs: number;
+  /** CUSUM allowance and decision level, in residual scales of the reference. */
+  k: number;
+  h: number;
+  /** Minimum span of a segment before it is used. */
+  minMs: number;
 }
 
 /** The defaults: one configuration for every capacity series. */
@@ -40,6 +60,7 @@ export const DEFAULT_TREND_OPTIONS: Readonly<TrendOptions> = Object.freeze({
   breakSigma: 8,
   breakMinFrac: 0.03,
   z: 1.2816,
+  departure: Object.freeze({ refScaleMs: 4 * 3_600_000, k: 0.5, h: 8, minMs: 10 * 60_000 }),
 });
 
 /** One time-to-limit estimate. */
@@ -54,8 +75,21 @@ export interface Crossing {
   slopeSePerHour: number;
   /** Fitted level at the latest point. */
   level: number;
-  /** Time constant of the scale the estimate came from. */
+  /** Time constant of the scale the estimate came from (for the departure segment: the span it reads). */
   scaleMs: number;
+}
+
+/** Plain least-squares sums of the points since the segment started (x in hours from `origin`). */
+interface Segment {
+  start: number;
+  n: number;
+  sx: number;
+  sy: number;
+  sxx: number;
+  sxy: number;
+  syy: number;
+  /** One-sided CUSUM of the standardised residuals against the reference scale. */
+  cusum: number;
 }
 
 interface Scale {
@@ -80,10 +114,23 @@ export class TrendTracker {
   breaks = 0;
   private decayDt = NaN;
   private readonly decay: Float64Array;
+  private readonly segment: Segment = { start: NaN, n: 0, sx: 0, sy: 0, sxx: 0, sxy: 0, syy: 0, cusum: 0 };
+  /** The reference scale of the departure segment, or null without one. */
+  private readonly ref: Scale | null;
 
   constructor(private readonly opts: TrendOptions = DEFAULT_TREND_OPTIONS) {
     this.scales = opts.scalesMs.map((tau) => ({ tau, s0: 0, s2: 0, st: 0, sy: 0, stt: 0, sty: 0, syy: 0 }));
     this.decay = new Float64Array(this.scales.length);
+    const dep = opts.departure;
+    this.ref = dep ? (this.scales.find((sc) => sc.tau === dep.refScaleMs) ?? null) : null;
+    if (dep && !this.ref) throw new Error(`departure.refScaleMs: ${dep.refScaleMs} is not one of scalesMs`);
+  }
+
+  /** Starts a new segment at t (nothing in it yet). */
+  private restartSegment(t: number): void {
+    const g = this.segment;
+    g.start = t;
+    g.n = g.sx = g.sy = g.sxx = g.sxy = g.syy = g.cusum = 0;
   }
 
   /** Latest point time, NaN before the first. */
@@ -110,9 +157,11 @@ export class TrendTracker {
         this.breaks++;
         for (const s of this.scales) s.s0 = s.s2 = s.st = s.sy = s.stt = s.sty = s.syy = 0;
         this.origin = t;
+        this.restartSegment(NaN);
       }
     }
     const x = (t - this.origin) / 3_600_000;
+    this.extendSegment(t, x, y);
     const dt = Number.isNaN(this.lastT) ? 0 : t - this.lastT;
     // Scrapes come at a steady interval: the decay factors are recomputed only when it changes.
     if (dt !== this.decayDt) {
@@ -133,6 +182,54 @@ export class TrendTracker {
     }
     this.lastT = t;
     this.lastValue = y;
+  }
+
+  /**
+   * CUSUM step: the segment grows while the series stays above the reference's prediction by more
+   * than the allowance, and restarts (empty) from the next point once the CUSUM falls back to zero.
+   */
+  private extendSegment(t: number, x: number, y: number): void {
+    const dep = this.opts.departure;
+    const ref = this.ref;
+    if (!dep || !ref) return;
+    const g = this.segment;
+    if (ref.s0 >= 3) {
+      const fit = this.fitAt(ref, t);
+      const sigma = Math.sqrt(Math.max(0, fit.resVar));
+      if (sigma > 0) g.cusum = Math.max(0, g.cusum + (y - fit.value) / sigma - dep.k);
+    }
+    if (g.cusum <= 0) {
+      this.restartSegment(NaN);
+      return;
+    }
+    if (Number.isNaN(g.start)) g.start = t;
+    g.n++;
+    g.sx += x;
+    g.sy += y;
+    g.sxx += x * x;
+    g.sxy += x * y;
+    g.syy += y * y;
+  }
+
+  /** Least-squares line through the segment, or null while it is too short or not a departure. */
+  private segmentFit(): { value: number; slope: number; slopeSe: number; spanMs: number } | null {
+    const dep = this.opts.departure;
+    const g = this.segment;
+    if (!dep || g.n < this.opts.minPoints || g.cusum < dep.h) return null;
+    // A departure that has lasted longer than the reference's time constant is the reference's own
+    // trend (a daily rise keeps the CUSUM up all afternoon): it speaks for no more than that scale.
+    const spanMs = Math.min(this.lastT - g.start, dep.refScaleMs);
+    if (spanMs < dep.minMs) return null;
+    const mx = g.sx / g.n;
+    const my = g.sy / g.n;
+    const sxx = g.sxx - g.n * mx * mx;
+    if (!(sxx > 1e-18)) return null;
+    const sxy = g.sxy - g.n * mx * my;
+    const slope = sxy / sxx;
+    const sse = Math.max(0, g.syy - g.n * my * my - slope * sxy);
+    const slopeSe = Math.sqrt(sse / (g.n - 2) / sxx);
+    const x = (this.lastT - this.origin) / 3_600_000;
+    return { value: my + slope * (x - mx), slope, slopeSe, spanMs };
   }
 
   private fitAt(s: Scale, t: number): { value: number; slope: number; slopeSe: number; resVar: number; neff: number } {
@@ -181,6 +278,27 @@ export class TrendTracker {
       const hi = slowSlope > 0 ? t + (gap / slowSlope) * 3_600_000 : Infinity;
       if (!best || time < best.time) best = { time, lo, hi, slopePerHour: fit.slope, slopeSePerHour: se, level, scaleMs: s.tau };
     }
+    const seg = this.segmentFit();
+    if (seg) {
+      const level = Math.max(seg.value, this.lastValue);
+      const se = Math.max(seg.slopeSe, (1e-6 * Math.abs(limit)) / (seg.spanMs / 3_600_000));
+      if (seg.slope > 0 && seg.slope >= this.opts.minT * se) {
+        const gap = limit - level;
+        const time = t + (gap / seg.slope) * 3_600_000;
+        if (time - t <= this.opts.reachFactor * seg.spanMs && (!best || time < best.time)) {
+          const slowSlope = seg.slope - this.opts.z * se;
+          best = {
+            time,
+            lo: t + (gap / (seg.slope + this.opts.z * se)) * 3_600_000,
+            hi: slowSlope > 0 ? t + (gap / slowSlope) * 3_600_000 : Infinity,
+            slopePerHour: seg.slope,
+            slopeSePerHour: se,
+            level,
+            scaleMs: seg.spanMs,
+          };
+        }
+      }
+    }
     return best;
   }
 
@@ -205,6 +323,16 @@ export class TrendTracker {
       // Two conditions, both explainable: the trend is real (its t-statistic clears minT) and it is
       // fast enough to close the gap within the horizon.
       const q = normalCdf(fit.slope / se - this.opts.minT) * normalCdf((fit.slope - needed) / se);
+      p = Math.max(p, Math.min(1, Math.max(0, q)));
+    }
+    // The departure segment speaks, like a scale, for at most its reach.
+    const seg = this.segmentFit();
+    if (seg) {
+      const level = Math.max(seg.value, this.lastValue);
+      const within = Math.min(horizonMs, this.opts.reachFactor * seg.spanMs);
+      const needed = (limit - level) / (within / 3_600_000);
+      const se = Math.max(seg.slopeSe, (1e-6 * Math.abs(limit)) / (seg.spanMs / 3_600_000));
+      const q = normalCdf(seg.slope / se - this.opts.minT) * normalCdf((seg.slope - needed) / se);
       p = Math.max(p, Math.min(1, Math.max(0, q)));
     }
     return p;
