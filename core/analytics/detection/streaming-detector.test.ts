@@ -89,3 +89,15 @@ test('context novelty flags a shape never seen before that stays inside the usua
   assert.ok(peak(withNovelty, 600, flatFrom) < 0.6, 'the ordinary cycles after warm-up are not');
   assert.ok(peak(without, flatFrom, flatFrom + 144) < peak(withNovelty, flatFrom, flatFrom + 144), 'novelty is what flags it');
 });
+
+test('a spike far above the series\' usual spikes is a new record, not one more capped spike', () => {
+  // Noise of 2 units with a spike of 12 (about 24 scales) every 250 points, then one spike of 35.
+  const rand = seededRandom(7);
+  const n = 6000;
+  const big = 5000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 60_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 100 + 2 * rand() + (i === big ? 35 : i % 250 === 100 ? 12 : 0));
+  const capped = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, pointEvidenceCap: 20 });
+  assert.ok(scoreSeries(ts, values)[big] >= 0.6, 'the large spike is flagged');
+  assert.ok(capped[big] < 0.6, 'with the point evidence capped at 20 scales it looks like the usual spikes');
+});
