@@ -132,7 +132,7 @@ if (!args['no-ablation']) {
     // Not a switch: the CUSUM's shorter record memory, removed by giving it the other features' decay.
     ['CUSUM record memory', { cusumMaxDecay: DEFAULT_DETECTOR_SETTINGS.maxDecay }, false],
     ['point evidence cap 100', { pointEvidenceCap: 20 }, false],
-    ['hold 180 × 0.08 (was 150 × 0.1)', { holdPoints: 150, holdFactor: 0.1 }, false],
+    ['hold 180 × 0.08 (150 × 0.1)', { holdPoints: 150, holdFactor: 0.1 }, false],
     ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
     // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
     // difference is which rows get fresh weights (see README, "Anomaly detection").
