@@ -6,21 +6,14 @@
  * an invalid message gets an error reply, never a crash.
  */
 import { z } from 'zod';
+import type { SeriesKey } from '../common/records.ts';
 import { AlertRecordSchema } from './protocol.ts';
 
 const seq = z.number().int().nonnegative();
 const finite = z.number().finite();
 
-/** The part of a series key the bank reads, with the id the host gave it. */
-export interface ForecastSeriesKey {
-  id: number;
-  key: string;
-  entity: string;
-  service: string | null;
-  host: string | null;
-  name: string;
-  unit: string;
-}
+/** A series key without its attributes (the bank does not read them), with the id the host gave it. */
+export type ForecastSeriesKey = Omit<SeriesKey, 'attributes'> & { id: number };
 
 /**
  * Feed one metric batch (event-time order within a series); answers with the early warnings it caused.

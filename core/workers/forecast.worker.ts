@@ -21,7 +21,7 @@ function handle(req: ForecastRequest): ForecastReply {
   switch (req.type) {
     case 'observe': {
       // The bank reads no series attributes; the key string already carries them.
-      for (const k of req.newKeys) keys[k.id] = { key: k.key, entity: k.entity, service: k.service, host: k.host, name: k.name, unit: k.unit, attributes: {} };
+      for (const { id, ...k } of req.newKeys) keys[id] = { ...k, attributes: {} };
       const seriesKeys: SeriesKey[] = Array.from(req.keyIds, (id) => keys[id]);
       const warnings = bank.observe({ seriesKeys, series: req.series, ts: req.ts, values: req.values }, req.receivedAt);
       return { type: 'observed', seq: req.seq, warnings };

@@ -6,7 +6,7 @@
  * rules (10,000 distinct fingerprints), every alert re-sent at each 12-second evaluation; plus 50
  * unrelated alerts on other hosts. Prints the end-to-end rate (events/s, median of runs), the incident
  * count, and checks nothing was dropped (events stored = events accepted = alerts the correlator saw).
- * Usage: node --import tsx test/bench/alert-storm.bench.ts [-- --runs 3 --alerts 50000]
+ * Usage: node --import tsx test/bench/alert-storm.bench.ts [--runs 3 --alerts 50000]
  */
 import { parseArgs } from 'node:util';
 import type { Stats } from '../../core/common/schemas.ts';

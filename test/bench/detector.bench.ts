@@ -5,7 +5,7 @@
  *  2. The engine's path: `DetectorBank.runBatch` over metric batches (sorting, emission rules, entity
  *     bookkeeping included). Points/s, median of runs.
  *  3. Memory per series: heap growth per detector with 100,000 detectors alive (run with --expose-gc).
- * Usage: npm run bench  (or: node --expose-gc --import tsx test/bench/detector.bench.ts [-- --runs 5])
+ * Usage: npm run bench  (or: node --expose-gc --import tsx test/bench/detector.bench.ts [--runs 5] [--spectral-residual])
  * `--spectral-residual` scores 1 and 3 with the spectral-residual channel on (it is off by default).
  */
 import { parseArgs } from 'node:util';

@@ -11,11 +11,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright';
+import type { Browser, BrowserContext, Page } from 'playwright';
 import { useBrowserAndEngine } from '../fixtures/browser-engine.ts';
 import { startEngineProcess, type EngineProcess } from '../fixtures/engine-process.ts';
 import { browserUnavailable, launchBrowser } from '../pages/browser.ts';
 import { ComingUpPanel, ForecastChart } from '../pages/forecast-page.ts';
+import { WallPage } from '../pages/wall-page.ts';
 
 const skip = browserUnavailable();
 const STEP = 60_000;
@@ -39,6 +40,16 @@ function otlp(host: string, points: [number, number][]) {
       },
     ],
   };
+}
+
+/** A wall-sized browser context on the kiosk wall, collecting page errors. */
+async function openKioskWall(browser: Browser, uiUrl: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await new WallPage(page).open(uiUrl);
+  return { context, page, errors };
 }
 
 describe('forecast end-to-end', { skip: skip ?? false }, () => {
@@ -66,13 +77,7 @@ describe('forecast end-to-end', { skip: skip ?? false }, () => {
     }
     await engine.json('/api/flush', { method: 'POST' });
 
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const u = new URL(engine.uiUrl);
-    u.search = '?kiosk';
-    await page.goto(u.toString());
+    const { context, page, errors } = await openKioskWall(browser, engine.uiUrl);
     const rows = await new ComingUpPanel(page).waitForEntity('host:web-1').catch(async (err: Error) => {
       const fc = await engine.json<{ forecasts: unknown[] }>('/api/forecasts');
       throw new Error(`${err.message}\nforecasts: ${JSON.stringify(fc.forecasts)}`);
@@ -119,13 +124,7 @@ describe('forecast end-to-end: risk rows and a trend that turns', { skip: skip ?
     await post(flat);
     await post(fill);
 
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const u = new URL(engine.uiUrl);
-    u.search = '?kiosk';
-    await page.goto(u.toString());
+    const { context, page, errors } = await openKioskWall(browser, engine.uiUrl);
     const panel = new ComingUpPanel(page);
     const dump = async (err: Error): Promise<never> => {
       const fc = await engine.json<{ forecasts: { entity: string }[]; entities: { entity: string }[] }>('/api/forecasts');

@@ -7,7 +7,7 @@
  *
  * Pure computation over batches (no I/O); the same code serves `watchfloor forecast --limit`.
  */
-import type { AlertRecord, MetricBatch } from '../../common/records.ts';
+import type { AlertRecord, MetricBatch, SeriesKey } from '../../common/records.ts';
 import { entityName } from '../../common/records.ts';
 import type { Severity } from '../../common/schemas.ts';
 import type { CapacityForecast, EntityRisk, FailureOutlook, ForecastsResponse, ForecastSignal } from '../../common/forecast-schemas.ts';
@@ -56,13 +56,8 @@ export const DEFAULT_FORECAST_CONFIG: Readonly<ForecastConfig> = Object.freeze({
 /** Entities whose only risk is foretold by indicators are listed from this probability on. */
 const MIN_LISTED_FAILURE_PROBABILITY = 0.05;
 
-interface SeriesState {
-  key: string;
-  entity: string;
-  service: string | null;
-  host: string | null;
-  name: string;
-  unit: string;
+/** What the bank keeps per capacity series: its key (attributes aside) and its estimate. */
+interface SeriesState extends Omit<SeriesKey, 'attributes'> {
   spec: CapacitySpec;
   tracker: TrendTracker;
   threshold: number;
