@@ -60,10 +60,10 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
    */
   cusumMaxDecay: number;
   /**
-   * The point evidence |z| is capped here, far above the ±20 that keeps one outlier from moving the
-   * level, the multi-scale EWMAs and the CUSUM: a feature that saturates cannot tell a new record from
-   * a repeat, so a series whose spikes often reach the cap would alert on each of them once its
-   * record had decayed a little.
+   * The point evidence |z| is capped here. A feature that saturates cannot tell a new record from a
+   * repeat, but an uncapped one lets a single large fault set a record that later, smaller faults on
+   * the same series cannot beat for days at the engine's 15-second steps: 20 scales (the clip that
+   * keeps one outlier from moving the level, the EWMAs and the CUSUM) flags every recurrence.
    */
   pointEvidenceCap: number;
   /**
@@ -121,9 +121,9 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   cusumK: 0.5,
   volAlpha: 0.05,
   evidenceFloor: 4,
-  maxDecay: 0.99998,
+  maxDecay: 0.99995,
   cusumMaxDecay: 0.99995,
-  pointEvidenceCap: 100,
+  pointEvidenceCap: 20,
   calibrationPower: 1.2,
   recordHorizon: 1000,
   scoreScale: 0.6,

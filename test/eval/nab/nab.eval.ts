@@ -129,9 +129,10 @@ if (!args['no-ablation']) {
     ['volatility evidence', { useVolatility: !DEFAULT_DETECTOR_SETTINGS.useVolatility }],
     ['first-difference evidence', { useDifference: !DEFAULT_DETECTOR_SETTINGS.useDifference }],
     ['context novelty', { useNovelty: !DEFAULT_DETECTOR_SETTINGS.useNovelty }],
-    // Not a switch: the CUSUM's shorter record memory, removed by giving it the other features' decay.
-    ['CUSUM record memory', { cusumMaxDecay: DEFAULT_DETECTOR_SETTINGS.maxDecay }, false],
-    ['point evidence cap 100', { pointEvidenceCap: 20 }, false],
+    // Last session's NAB-only settings, reverted: on the demo estate a large first fault left records
+    // that later faults on the same series could not beat (README, "Anomaly detection").
+    ['records 0.99998, cap 100', { maxDecay: 0.99998, pointEvidenceCap: 100 }, true],
+    ['point evidence cap 100', { pointEvidenceCap: 100 }, true],
     ['hold 180 × 0.08 (150 × 0.1)', { holdPoints: 150, holdFactor: 0.1 }, false],
     ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
     // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
