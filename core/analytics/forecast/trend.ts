@@ -232,6 +232,21 @@ export class TrendTracker {
     return { value: my + slope * (x - mx), slope, slopeSe, spanMs };
   }
 
+  /**
+   * Probability that a fit (a scale's, with time constant `spanMs`, or the departure segment's, over
+   * its span) reaches `limit` within the part of `horizonMs` it speaks for (its reach).
+   */
+  private reachProbability(fit: { value: number; slope: number; slopeSe: number }, spanMs: number, limit: number, horizonMs: number): number {
+    const level = Math.max(fit.value, this.lastValue);
+    const within = Math.min(horizonMs, this.opts.reachFactor * spanMs);
+    const needed = (limit - level) / (within / 3_600_000);
+    const se = Math.max(fit.slopeSe, (1e-6 * Math.abs(limit)) / (spanMs / 3_600_000));
+    // Two conditions, both explainable: the trend is real (its t-statistic clears minT) and it is
+    // fast enough to close the gap within the horizon.
+    const q = normalCdf(fit.slope / se - this.opts.minT) * normalCdf((fit.slope - needed) / se);
+    return Math.min(1, Math.max(0, q));
+  }
+
   private fitAt(s: Scale, t: number): { value: number; slope: number; slopeSe: number; resVar: number; neff: number } {
     const x = (t - this.origin) / 3_600_000;
     const mt = s.st / s.s0;
@@ -315,26 +330,11 @@ export class TrendTracker {
       if (t - this.origin < s.tau) continue;
       const fit = this.fitAt(s, t);
       if (fit.neff < this.opts.minPoints) continue;
-      const level = Math.max(fit.value, this.lastValue);
-      // A scale speaks only for its reach: beyond it, its probability covers the reachable part.
-      const within = Math.min(horizonMs, this.opts.reachFactor * s.tau);
-      const needed = (limit - level) / (within / 3_600_000);
-      const se = Math.max(fit.slopeSe, (1e-6 * Math.abs(limit)) / (s.tau / 3_600_000));
-      // Two conditions, both explainable: the trend is real (its t-statistic clears minT) and it is
-      // fast enough to close the gap within the horizon.
-      const q = normalCdf(fit.slope / se - this.opts.minT) * normalCdf((fit.slope - needed) / se);
-      p = Math.max(p, Math.min(1, Math.max(0, q)));
+      p = Math.max(p, this.reachProbability(fit, s.tau, limit, horizonMs));
     }
     // The departure segment speaks, like a scale, for at most its reach.
     const seg = this.segmentFit();
-    if (seg) {
-      const level = Math.max(seg.value, this.lastValue);
-      const within = Math.min(horizonMs, this.opts.reachFactor * seg.spanMs);
-      const needed = (limit - level) / (within / 3_600_000);
-      const se = Math.max(seg.slopeSe, (1e-6 * Math.abs(limit)) / (seg.spanMs / 3_600_000));
-      const q = normalCdf(seg.slope / se - this.opts.minT) * normalCdf((seg.slope - needed) / se);
-      p = Math.max(p, Math.min(1, Math.max(0, q)));
-    }
+    if (seg) p = Math.max(p, this.reachProbability(seg, seg.spanMs, limit, horizonMs));
     return p;
   }
 }
