@@ -22,6 +22,8 @@
  * 7. Context novelty, a channel of its own (context-novelty.ts): a burst of never-seen shapes of
  *    recent values beyond the series' habit flags a new shape even inside the usual range. The output
  *    is the larger of the residual score and the novelty score.
+ * 8. Pattern change, a channel of its own (pattern-change.ts): a sustained departure from a time-of-day
+ *    profile learned over days (a daily peak that does not come). The output is the largest of the three.
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
@@ -31,9 +33,11 @@ import { ContextNovelty, DEFAULT_NOVELTY_SETTINGS, NOVELTY_STATE_BYTES } from '.
 import type { NoveltySettings } from './context-novelty.ts';
 import { DEFAULT_SPECTRAL_RESIDUAL_SETTINGS, SpectralResidual } from './spectral-residual.ts';
 import type { SpectralResidualSettings } from './spectral-residual.ts';
+import { DEFAULT_PATTERN_CHANGE_SETTINGS, PATTERN_CHANGE_STATE_BYTES, PatternChange } from './pattern-change.ts';
+import type { PatternChangeSettings } from './pattern-change.ts';
 
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings {
+export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -105,6 +109,8 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
   useNovelty: boolean;
   /** Spectral-residual evidence (spectral-residual.ts): a point salient against its window's spectrum. */
   useSpectralResidual: boolean;
+  /** Pattern-change evidence (pattern-change.ts): a missing time-of-day habit, a spread growing. */
+  usePatternChange: boolean;
 }
 
 /**
@@ -136,6 +142,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   minRelativeScale: 0.001,
   ...DEFAULT_NOVELTY_SETTINGS,
   ...DEFAULT_SPECTRAL_RESIDUAL_SETTINGS,
+  ...DEFAULT_PATTERN_CHANGE_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -145,6 +152,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   useSuppression: true,
   useNovelty: true,
   useSpectralResidual: false,
+  usePatternChange: true,
 });
 
 const HOUR_MS = 3_600_000;
@@ -165,7 +173,7 @@ const STATE_SIZE = F_MAX + FEATURES;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 28 * 8 + 240 + NOVELTY_STATE_BYTES;
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 28 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0);
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -203,10 +211,13 @@ export class StreamingDetector {
   private readonly novelty: ContextNovelty | null;
   /** The spectral-residual channel (null when switched off). */
   private readonly sr: SpectralResidual | null;
+  /** The pattern-change channel (null when switched off). */
+  private readonly pattern: PatternChange | null;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
     this.novelty = s.useNovelty ? new ContextNovelty(s) : null;
     this.sr = s.useSpectralResidual ? new SpectralResidual(s) : null;
+    this.pattern = s.usePatternChange ? new PatternChange(s) : null;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -313,8 +324,10 @@ export class StreamingDetector {
     this.prev = value;
     const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
     const nov = this.novelty !== null ? this.novelty.update(value, this.n) : 0;
+    const pc = this.pattern !== null ? this.pattern.update(ts, value) : 0;
     this.n++;
-    const best = nov > out ? nov : out;
+    let best = nov > out ? nov : out;
+    if (pc > best) best = pc;
     return best > 0 ? 1 - Math.pow(1 - best, s.calibrationPower) : 0;
   }
 

@@ -142,6 +142,7 @@ if (!args['no-ablation']) {
     ['novelty: stable bins', { noveltyStableBins: !DEFAULT_DETECTOR_SETTINGS.noveltyStableBins }],
     ['novelty: coarse contexts', { noveltyCoarseContext: 0 }, false],
     ['novelty: own short hold', { noveltyHoldPoints: DEFAULT_DETECTOR_SETTINGS.holdPoints }, false],
+    ['pattern change', { usePatternChange: !DEFAULT_DETECTOR_SETTINGS.usePatternChange }],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
