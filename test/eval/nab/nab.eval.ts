@@ -24,6 +24,7 @@ import { normalisedAt, scoreAtThreshold, scoreProfile, sweepFile, type ProfileRe
 import { DEFAULT_DETECTOR_SETTINGS, scoreSeries, type DetectorSettings } from '../../../core/analytics/detection/streaming-detector.ts';
 import { DEFAULT_ANALYTICS_CONFIG } from '../../../core/analytics/config.ts';
 import { ContextNovelty } from '../../../core/analytics/detection/context-novelty.ts';
+import { PatternChange } from '../../../core/analytics/detection/pattern-change.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values: args } = parseArgs({
@@ -156,6 +157,21 @@ if (!args['no-ablation']) {
   // The contextual channel on its own (every residual channel off): how far it is from CAD OSE.
   const alone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'novelty alone', scoreNoveltyAlone).swept, profiles);
   console.log(`${'context novelty alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(alone[p].normalised).padStart(10)).join('')}   (CAD OSE 69.9 / 67.0 / 73.2)`);
+  const patternAlone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'pattern change alone', scorePatternAlone).swept, profiles);
+  console.log(`${'pattern change alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(patternAlone[p].normalised).padStart(10)).join('')}`);
+}
+
+/** The pattern-change channel alone, fed as the detector feeds it (finite values, from the second one). */
+function scorePatternAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
+  const channel = new PatternChange(settings);
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) continue;
+    if (n > 0) out[i] = channel.update(ts[i], values[i]);
+    n++;
+  }
+  return out;
 }
 
 /** The context-novelty channel alone, fed as the detector feeds it (finite values, from the second one). */
