@@ -323,7 +323,7 @@ export class StreamingDetector {
     if (step > 0 && step < this.resolution) this.resolution = step;
     this.prev = value;
     const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
-    const nov = this.novelty !== null ? this.novelty.update(value, this.n) : 0;
+    const nov = this.novelty !== null ? this.novelty.update(value, this.n, ts) : 0;
     const pc = this.pattern !== null ? this.pattern.update(ts, value) : 0;
     this.n++;
     let best = nov > out ? nov : out;

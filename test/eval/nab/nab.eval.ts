@@ -144,6 +144,10 @@ if (!args['no-ablation']) {
     ['novelty: coarse contexts', { noveltyCoarseContext: 0 }, false],
     ['novelty: own short hold', { noveltyHoldPoints: DEFAULT_DETECTOR_SETTINGS.holdPoints }, false],
     ['pattern change', { usePatternChange: !DEFAULT_DETECTOR_SETTINGS.usePatternChange }],
+    // Bins over a range tracking the 1 % / 99 % quantiles after warm-up, overflow bins beyond (off).
+    ['novelty: robust range', { noveltyRobustTail: 0.01 }, true],
+    // Time-of-day contexts: a bin never seen at this time of day (48 half-hour buckets; off).
+    ['novelty: time-of-day', { noveltyDayBuckets: 48 }, true],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
@@ -157,6 +161,14 @@ if (!args['no-ablation']) {
   // The contextual channel on its own (every residual channel off): how far it is from CAD OSE.
   const alone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'novelty alone', scoreNoveltyAlone).swept, profiles);
   console.log(`${'context novelty alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(alone[p].normalised).padStart(10)).join('')}   (CAD OSE 69.9 / 67.0 / 73.2)`);
+  const aloneVariants: [string, Partial<DetectorSettings>][] = [
+    ['novelty alone, robust range', { noveltyRobustTail: 0.01 }],
+    ['novelty alone, time-of-day', { noveltyDayBuckets: 48 }],
+  ];
+  for (const [label, patch] of aloneVariants) {
+    const r = scoreAll(runCorpus({ ...DEFAULT_DETECTOR_SETTINGS, ...patch }, label, scoreNoveltyAlone).swept, profiles);
+    console.log(`${label.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(r[p].normalised).padStart(10)).join('')}`);
+  }
   const patternAlone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'pattern change alone', scorePatternAlone).swept, profiles);
   console.log(`${'pattern change alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(patternAlone[p].normalised).padStart(10)).join('')}`);
 }
@@ -175,13 +187,13 @@ function scorePatternAlone(ts: Float64Array, values: Float64Array, settings: Rea
 }
 
 /** The context-novelty channel alone, fed as the detector feeds it (finite values, from the second one). */
-function scoreNoveltyAlone(_ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
+function scoreNoveltyAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
   const channel = new ContextNovelty(settings);
   const out = new Float64Array(values.length);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) continue;
-    if (n > 0) out[i] = channel.update(values[i], n);
+    if (n > 0) out[i] = channel.update(values[i], n, ts[i]);
     n++;
   }
   return out;
