@@ -122,9 +122,16 @@ const MAX_CONTEXT = 6;
 const COARSE_BITS = 4;
 const MAX_COARSE_CONTEXT = 7;
 const DAY_MS = 86_400_000;
+/** Slots of the switched-off parts' numbers: robust range ends (NaN until warm-up ends), first time, seasonal EWMA and rate. */
+const O_QLO = 0;
+const O_QHI = 1;
+const O_T0 = 2;
+const O_DAY_SHORT = 3;
+const O_DAY_RATE = 4;
+const OPT_SIZE = 5;
 
 /** Approximate bytes of the channel's state per series with the default settings (bit set, numbers, object overhead). */
-export const NOVELTY_STATE_BYTES = (1 << DEFAULT_NOVELTY_SETTINGS.noveltyHashBits) / 8 + 21 * 8 + 64;
+export const NOVELTY_STATE_BYTES = (1 << DEFAULT_NOVELTY_SETTINGS.noveltyHashBits) / 8 + 17 * 8 + 64;
 
 /** One series' context-novelty state. */
 export class ContextNovelty {
@@ -135,16 +142,13 @@ export class ContextNovelty {
   private origin = 0;
   /** The largest value of the range when the bins were drawn: it belongs to the top bin, not an overflow bin. */
   private top = 0;
-  /** Ends of the robust range (NaN until warm-up ends; only with `noveltyRobustTail`). */
-  private qlo = NaN;
-  private qhi = NaN;
-  /** Per time-of-day bucket, one bit per bin visited in it (null when the seasonal contexts are off: no allocation). */
+  /**
+   * The switched-off parts' numbers (robust range ends, first time, seasonal EWMA and rate), allocated
+   * only when a switch is on, so the default state carries one null field, not six boxed numbers.
+   */
+  private readonly opt: Float64Array | null;
+  /** Per time-of-day bucket, one bit per bin visited in it (null when the seasonal contexts are off). */
   private readonly dayBins: Uint32Array | null;
-  /** Time of the first point (the seasonal contexts' age). */
-  private t0 = NaN;
-  private dayShort = 0;
-  private dayRate = 0;
-  private readonly daySd: number;
   /** The last `noveltyContext` bin numbers, BIN_BITS each, newest lowest. */
   private context = 0;
   /** The last `noveltyCoarseContext` merged bin numbers, COARSE_BITS each, newest lowest. */
@@ -167,7 +171,7 @@ export class ContextNovelty {
     if (s.noveltyContext < 1 || s.noveltyContext > MAX_CONTEXT) throw new RangeError(`noveltyContext must be 1..${MAX_CONTEXT}`);
     if (s.noveltyCoarseContext < 0 || s.noveltyCoarseContext > MAX_COARSE_CONTEXT) throw new RangeError(`noveltyCoarseContext must be 0..${MAX_COARSE_CONTEXT}`);
     this.sd = Math.sqrt(s.noveltyAlpha / (2 - s.noveltyAlpha));
-    this.daySd = Math.sqrt(s.noveltyDayAlpha / (2 - s.noveltyDayAlpha));
+    this.opt = s.noveltyRobustTail > 0 || s.noveltyDayBuckets > 0 ? new Float64Array(OPT_SIZE).fill(NaN, O_QLO, O_T0 + 1).fill(0, O_DAY_SHORT) : null;
     this.dayBins = s.noveltyDayBuckets > 0 ? new Uint32Array(s.noveltyDayBuckets) : null;
     this.seen = new Uint32Array(Math.max(1, 2 ** s.noveltyHashBits / 32));
     this.hashMask = 2 ** s.noveltyHashBits - 1;
@@ -193,7 +197,7 @@ export class ContextNovelty {
     }
     const R = s.noveltyOverflow;
     let b: number;
-    if (s.noveltyRobustTail > 0 && n >= s.noveltyWarmup) b = R + this.robustBin(value);
+    if (s.noveltyRobustTail > 0 && n >= s.noveltyWarmup && this.opt !== null) b = R + this.robustBin(this.opt, value);
     else if (this.width > 0) {
       // As in the range-so-far bins, the range's maximum falls in the top bin; only values beyond it overflow.
       const k = Math.floor((value - this.origin) / this.width);
@@ -208,7 +212,7 @@ export class ContextNovelty {
       novel = (novel + this.visit(this.coarse ^ 0x7f4a7c15)) / 2;
     }
     this.novelShort += s.noveltyAlpha * (novel - this.novelShort);
-    const dayZ = this.dayBins !== null && Number.isFinite(ts) ? this.seasonal(this.dayBins, b, ts) : 0;
+    const dayZ = this.dayBins !== null && this.opt !== null && Number.isFinite(ts) ? this.seasonal(this.opt, this.dayBins, b, ts) : 0;
     let out = 0;
     if (n >= s.noveltyWarmup && popcount(this.binsSeen) >= MIN_NOVELTY_BINS) {
       const p = Math.max(this.novelRate, s.noveltyRateFloor);
@@ -228,20 +232,21 @@ export class ContextNovelty {
    * bins new at their time of day over its long-run rate, in standard deviations (0 while the series
    * is younger than the warm-up days), then marks the bin seen in its bucket.
    */
-  private seasonal(dayBins: Uint32Array, b: number, ts: number): number {
+  private seasonal(o: Float64Array, dayBins: Uint32Array, b: number, ts: number): number {
     const s = this.s;
-    if (Number.isNaN(this.t0)) this.t0 = ts;
+    if (Number.isNaN(o[O_T0])) o[O_T0] = ts;
     const buckets = dayBins.length;
     const k = Math.floor(((((ts % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * buckets);
     const bit = 1 << b;
-    const ready = ts - this.t0 >= s.noveltyDayWarmupDays * DAY_MS && dayBins[k] !== 0;
+    const ready = ts - o[O_T0] >= s.noveltyDayWarmupDays * DAY_MS && dayBins[k] !== 0;
     const novel = ready && (dayBins[k] & bit) === 0 ? 1 : 0;
     dayBins[k] |= bit;
-    this.dayShort += s.noveltyDayAlpha * (novel - this.dayShort);
+    o[O_DAY_SHORT] += s.noveltyDayAlpha * (novel - o[O_DAY_SHORT]);
     if (!ready) return 0;
-    const p = Math.max(this.dayRate, s.noveltyRateFloor);
-    const z = (this.dayShort - p) / (this.daySd * Math.sqrt(p * (1 - p)));
-    this.dayRate += s.noveltyRateAlpha * (novel - this.dayRate);
+    const p = Math.max(o[O_DAY_RATE], s.noveltyRateFloor);
+    const sd = Math.sqrt(s.noveltyDayAlpha / (2 - s.noveltyDayAlpha));
+    const z = (o[O_DAY_SHORT] - p) / (sd * Math.sqrt(p * (1 - p)));
+    o[O_DAY_RATE] += s.noveltyRateAlpha * (novel - o[O_DAY_RATE]);
     return z;
   }
 
@@ -251,22 +256,22 @@ export class ContextNovelty {
    * (a stochastic-approximation quantile: out by (1 − tail) × step when the value is beyond, in by
    * tail × step otherwise), so one extreme moves it by one step, not to the extreme.
    */
-  private robustBin(value: number): number {
+  private robustBin(o: Float64Array, value: number): number {
     const s = this.s;
     // The range starts as the warm-up's range seen so far, the bins the contexts were learned in.
-    if (!(this.qhi > this.qlo)) {
-      this.qlo = this.lo;
-      this.qhi = this.hi;
+    if (!(o[O_QHI] > o[O_QLO])) {
+      o[O_QLO] = this.lo;
+      o[O_QHI] = this.hi;
     }
-    const span = this.qhi - this.qlo;
+    const span = o[O_QHI] - o[O_QLO];
     const R = s.noveltyOverflow;
-    const k = span > 0 ? Math.floor(((value - this.qlo) / span) * s.noveltyBins) : 0;
+    const k = span > 0 ? Math.floor(((value - o[O_QLO]) / span) * s.noveltyBins) : 0;
     const step = s.noveltyRobustStep * span;
     const t = s.noveltyRobustTail;
-    this.qhi += step * ((value > this.qhi ? 1 : 0) - t);
-    this.qlo -= step * ((value < this.qlo ? 1 : 0) - t);
+    o[O_QHI] += step * ((value > o[O_QHI] ? 1 : 0) - t);
+    o[O_QLO] -= step * ((value < o[O_QLO] ? 1 : 0) - t);
     // A constant stretch after warm-up would close the range; keep it open around its centre.
-    if (!(this.qhi > this.qlo)) this.qhi = this.qlo + Math.max(1e-12, Math.abs(this.qlo) * 1e-9);
+    if (!(o[O_QHI] > o[O_QLO])) o[O_QHI] = o[O_QLO] + Math.max(1e-12, Math.abs(o[O_QLO]) * 1e-9);
     return Math.max(-R, Math.min(s.noveltyBins - 1 + R, k));
   }
 
