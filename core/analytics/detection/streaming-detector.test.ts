@@ -117,3 +117,25 @@ test('a fault that comes back smaller on the same series is flagged again within
   const uncapped = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, pointEvidenceCap: 100 });
   assert.ok(firstFlag(uncapped, starts[1]) > 20, 'with the cap at 100 scales the second fault is flagged late');
 });
+
+test('after an alert, a second alert within the refractory comes only from a clearly stronger event', () => {
+  // Bursty heavy-tailed counts (like the NAB tweet volumes) make alerts from both channels.
+  const rand = seededRandom(9);
+  const n = 20_000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 300_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 20 + 5 * Math.sin(i / 50) + 4 * rand() + (rand() < 0.01 ? 30 / (rand() + 0.05) : 0) + (i % 3000 > 2900 ? 60 : 0));
+  const s = DEFAULT_DETECTOR_SETTINGS;
+  const alerts = (scores: Float64Array) => [...scores.keys()].filter((i) => scores[i] >= s.refractoryLevel);
+  const on = scoreSeries(ts, values);
+  const off = scoreSeries(ts, values, { ...s, refractoryPoints: 0 });
+  const a = alerts(on);
+  assert.ok(a.length >= 5, `${a.length} alerts: the signal makes alerts`);
+  let start = -Infinity;
+  let peak = 0;
+  for (const i of a) {
+    if (i - start <= s.refractoryPoints) assert.ok(1 - on[i] < (1 - peak) * s.refractoryEscape, `alert at ${i}, ${i - start} points after one of ${peak.toFixed(3)}, is not clearly stronger`);
+    start = i;
+    peak = on[i];
+  }
+  assert.ok(alerts(off).length > a.length, 'without the refractory the same signal alerts more often');
+});

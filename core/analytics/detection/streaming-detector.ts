@@ -24,6 +24,8 @@
  *    is the larger of the residual score and the novelty score.
  * 8. Pattern change, a channel of its own (pattern-change.ts): a sustained departure from a time-of-day
  *    profile learned over days (a daily peak that does not come). The output is the largest of the three.
+ * 9. Alert refractory across the channels: after an alert-level output the next outputs are damped
+ *    unless clearly stronger, so one event is not flagged twice, once by each channel.
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
@@ -64,6 +66,14 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
    */
   cusumMaxDecay: number;
   /**
+   * Per-point decay of the point evidence's running maximum. That evidence is capped (see
+   * `pointEvidenceCap`), so its record can never rise above the cap and a long memory cannot hide a
+   * recurring fault of cap size; a long memory there keeps a series' ordinary large spikes from
+   * alerting again and again, while the uncapped smooth features (multi-scale, volatility, CUSUM)
+   * keep the shorter `maxDecay` so one long fault cannot mask the next for days.
+   */
+  pointMaxDecay: number;
+  /**
    * The point evidence |z| is capped here. A feature that saturates cannot tell a new record from a
    * repeat, but an uncapped one lets a single large fault set a record that later, smaller faults on
    * the same series cannot beat for days at the engine's 15-second steps: 20 scales (the clip that
@@ -94,6 +104,18 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
   holdFactor: number;
   /** …unless 1 − score falls below holdEscape × (1 − the score that started the hold): a stronger event. */
   holdEscape: number;
+  /**
+   * Alert refractory across channels: after a combined (calibrated) score ≥ refractoryLevel — the
+   * engine's alert threshold — the next refractoryPoints combined scores are multiplied by
+   * refractoryFactor (before calibration)… Each channel has its own hold, but without this a residual
+   * alert is often followed within a few points by a novelty alert on the same event (or the reverse):
+   * a second alert for one event, a false positive wherever it falls outside a labelled window.
+   */
+  refractoryLevel: number;
+  refractoryPoints: number;
+  refractoryFactor: number;
+  /** …unless 1 − score falls below refractoryEscape × (1 − the score that started it): a stronger event, which starts its own. */
+  refractoryEscape: number;
   /** Scale floor relative to |level|. */
   minRelativeScale: number;
   useSeasonal: boolean;
@@ -129,6 +151,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   evidenceFloor: 4,
   maxDecay: 0.99995,
   cusumMaxDecay: 0.99995,
+  pointMaxDecay: 0.99998,
   pointEvidenceCap: 20,
   calibrationPower: 1.2,
   recordHorizon: 1000,
@@ -139,6 +162,10 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   holdPoints: 180,
   holdFactor: 0.08,
   holdEscape: 0.5,
+  refractoryLevel: 0.6,
+  refractoryPoints: 75,
+  refractoryFactor: 0.5,
+  refractoryEscape: 0.5,
   minRelativeScale: 0.001,
   ...DEFAULT_NOVELTY_SETTINGS,
   ...DEFAULT_SPECTRAL_RESIDUAL_SETTINGS,
@@ -206,6 +233,8 @@ export class StreamingDetector {
   private recentMax = 0;
   private holdLeft = 0;
   private holdPeak = 0;
+  private refractLeft = 0;
+  private refractPeak = 0;
   private youth = 1;
   /** The context-novelty channel (null when switched off). */
   private readonly novelty: ContextNovelty | null;
@@ -328,7 +357,22 @@ export class StreamingDetector {
     this.n++;
     let best = nov > out ? nov : out;
     if (pc > best) best = pc;
-    return best > 0 ? 1 - Math.pow(1 - best, s.calibrationPower) : 0;
+    // The refractory counts points whatever their score, and a clearly stronger event escapes it (a
+    // new fault right after a weak novelty alert must still reach the engine's threshold at once).
+    if (best <= 0) {
+      if (this.refractLeft > 0) this.refractLeft--;
+      return 0;
+    }
+    const cal = 1 - Math.pow(1 - best, s.calibrationPower);
+    if (this.refractLeft > 0 && 1 - cal >= (1 - this.refractPeak) * s.refractoryEscape) {
+      this.refractLeft--;
+      return 1 - Math.pow(1 - best * s.refractoryFactor, s.calibrationPower);
+    }
+    if (cal >= s.refractoryLevel) {
+      this.refractLeft = s.refractoryPoints;
+      this.refractPeak = cal;
+    } else if (this.refractLeft > 0) this.refractLeft--;
+    return cal;
   }
 
   /**
@@ -346,7 +390,7 @@ export class StreamingDetector {
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
-    const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : s.maxDecay;
+    const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
     this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * decay, v);
     return out;
   }
