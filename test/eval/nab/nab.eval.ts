@@ -178,30 +178,26 @@ if (!args['no-ablation']) {
   console.log(`${'pattern change alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(patternAlone[p].normalised).padStart(10)).join('')}`);
 }
 
-/** The pattern-change channel alone, fed as the detector feeds it (finite values, from the second one). */
-function scorePatternAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
-  const channel = new PatternChange(settings);
+/** One channel alone, fed as the detector feeds it: finite values only, scored from the second one on. */
+function scoreAlone(ts: Float64Array, values: Float64Array, update: (ts: number, value: number, n: number) => number): Float64Array {
   const out = new Float64Array(values.length);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) continue;
-    if (n > 0) out[i] = channel.update(ts[i], values[i]);
+    if (n > 0) out[i] = update(ts[i], values[i], n);
     n++;
   }
   return out;
 }
 
-/** The context-novelty channel alone, fed as the detector feeds it (finite values, from the second one). */
+function scorePatternAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
+  const channel = new PatternChange(settings);
+  return scoreAlone(ts, values, (t, v) => channel.update(t, v));
+}
+
 function scoreNoveltyAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
   const channel = new ContextNovelty(settings);
-  const out = new Float64Array(values.length);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) continue;
-    if (n > 0) out[i] = channel.update(values[i], n, ts[i]);
-    n++;
-  }
-  return out;
+  return scoreAlone(ts, values, (t, v, n) => channel.update(v, n, t));
 }
 
 const PLOT_FILES = ['artificialWithAnomaly/art_daily_jumpsup.csv', 'artificialWithAnomaly/art_daily_flatmiddle.csv', 'realKnownCause/machine_temperature_system_failure.csv', 'realKnownCause/nyc_taxi.csv', 'realTweets/Twitter_volume_AAPL.csv', 'realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv'];
