@@ -139,3 +139,64 @@ test('after an alert, a second alert within the refractory comes only from a cle
   }
   assert.ok(alerts(off).length > a.length, 'without the refractory the same signal alerts more often');
 });
+
+test('where spikes beyond the point-evidence cap are routine, only a clearly larger one scores', () => {
+  // A spike of 30+ scales every 50 points keeps the capped point evidence's record at the cap; a spike
+  // three times their size can only stand out by its uncapped size (the overshoot evidence).
+  const rand = seededRandom(7);
+  const n = 6000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 300_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 40 + 2 * rand() + (i % 50 === 25 ? 60 + 10 * rand() : 0) + (i === 5000 ? 200 : 0));
+  const scores = scoreSeries(ts, values);
+  const capped = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, usePointOvershoot: false, holdEscapeRatio: 0 });
+  assert.ok(scores[5000] >= 0.6, `the large spike scores ${scores[5000].toFixed(3)}`);
+  assert.ok(capped[5000] < 0.6, `capped only, the large spike ties with the routine ones (${capped[5000].toFixed(3)})`);
+  const routine = [...scores.keys()].filter((i) => i > 1000 && i % 50 === 25);
+  const alerted = routine.filter((i) => scores[i] >= 0.6).length;
+  assert.ok(alerted < routine.length / 5, `${alerted} of ${routine.length} routine spikes alert`);
+});
+
+test('a clearly larger spike escapes the hold started by a capped one', () => {
+  // Both spikes are beyond the cap (about 30 and 35 scales): capped, they tie, and the hold the first
+  // starts damps the second. The uncapped evidence sees it is larger, and the escape on uncapped
+  // magnitudes (≥ 1.1 × the one that started the hold) lets that through the hold.
+  const rand = seededRandom(8);
+  const n = 4000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 300_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 40 + 2 * rand() + (i === 3000 ? 60 : 0) + (i === 3100 ? 70 : 0));
+  const at = (patch: Partial<typeof DEFAULT_DETECTOR_SETTINGS>) => scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, ...patch });
+  const scores = at({});
+  assert.ok(scores[3000] >= 0.6, 'the first spike alerts');
+  assert.ok(scores[3100] >= 0.6, `the larger spike 100 points later alerts (${scores[3100].toFixed(3)})`);
+  const noEscape = at({ holdEscapeRatio: 0 })[3100];
+  assert.ok(noEscape < 0.6, `without the escape on magnitudes the hold damps it (${noEscape.toFixed(3)})`);
+  const cappedOnly = at({ usePointOvershoot: false })[3100];
+  assert.ok(cappedOnly < 0.6, `without the uncapped evidence it ties with the first (${cappedOnly.toFixed(3)})`);
+});
+
+test('after a very large fault, a rare spike beyond the cap still alerts at its first point', () => {
+  // The product's side of the overshoot evidence: the capped point evidence keeps catching a
+  // ≥ 20-scale point on a series where that is rare, however large an earlier fault was.
+  const rand = seededRandom(11);
+  const n = 5000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 15_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 40 + 2 * rand() + (i >= 1500 && i < 1540 ? 300 : 0) + (i === 4000 ? 60 : 0));
+  const scores = scoreSeries(ts, values);
+  assert.ok(scores[1500] >= 0.6, 'the large fault alerts');
+  assert.ok(scores[4000] >= 0.6, `the later 25-scale spike alerts at once (${scores[4000].toFixed(3)})`);
+});
+
+test('the log-ratio evidence flags a value falling toward zero that is small in scales', () => {
+  // Hourly values with a wide multiplicative spread (like the NAB ad-exchange CPM files): a value at
+  // 1/300 of the usual level is barely 2 scales below it, but ln(expected / value) is far beyond habit.
+  const rand = seededRandom(12);
+  const n = 3000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 3_600_000);
+  const values = Float64Array.from({ length: n }, (_, i) => (i === 2500 ? 0.001 : 0.3 * Math.exp(rand() + rand() + rand() - 1.5)));
+  const on = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useLogRatio: true });
+  const off = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useLogRatio: false });
+  assert.ok(on[2500] >= 0.6, `the near-zero value scores ${on[2500].toFixed(3)}`);
+  assert.ok(off[2500] < 0.6, `without the log ratio it does not (${off[2500].toFixed(3)})`);
+  const alerts = (s: Float64Array) => [...s.keys()].filter((i) => i > 300 && i !== 2500 && s[i] >= 0.6).length;
+  assert.ok(alerts(on) <= alerts(off) + 1, `ordinary values do not alert more (${alerts(on)} against ${alerts(off)})`);
+});

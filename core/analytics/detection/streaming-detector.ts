@@ -16,9 +16,13 @@
  * 5. Self-normalisation: each evidence is divided by its own decaying running maximum, so a series
  *    that is always jumpy does not alert all the time and a quiet one is flagged as soon as it moves;
  *    the strongest normalised evidence e becomes the score 1 − exp(−(e − 1)/s) in [0, 1].
+ *    The point evidence |z| is capped (one large fault must not hide the next ones); beside it the
+ *    uncapped |z| against its own record lets a clearly larger spike stand out where capped ones are routine.
  * 6. Re-alert suppression: a score not above the recent maximum score is damped, and after an
  *    alert-level score a hold damps what follows unless it is a clearly stronger event, so one
  *    incident is flagged once, at its start.
+ *    A point beyond the cap whose uncapped |z| is clearly larger than the one that started the hold
+ *    escapes it too (capped, the two would tie).
  * 7. Context novelty, a channel of its own (context-novelty.ts): a burst of never-seen shapes of
  *    recent values beyond the series' habit flags a new shape even inside the usual range. The output
  *    is the larger of the residual score and the novelty score.
@@ -131,6 +135,25 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
   useSpectralResidual: boolean;
   /** Pattern-change evidence (pattern-change.ts): a missing time-of-day habit, a spread growing. */
   usePatternChange: boolean;
+  /** Overshoot evidence: the uncapped point evidence against its own uncapped record, beside the capped one. */
+  usePointOvershoot: boolean;
+  /**
+   * Log-ratio evidence: ln(expected / value) for a positive value below a positive expectation, in its
+   * own scale (EWMA of |ln ratio|), capped like the point evidence: a value falling toward zero.
+   */
+  useLogRatio: boolean;
+  /** Floor of the log-ratio scale (a series whose ratios barely move). */
+  logScaleFloor: number;
+  /** Smoothness evidence: roughness (mean |second difference|) collapsing far below its long-run level. */
+  useSmoothness: boolean;
+  /** Weight of a new point in the short roughness EWMA. */
+  smoothShortAlpha: number;
+  /** Weight of a new point in the long-run roughness EWMA. */
+  smoothLongAlpha: number;
+  /** The short roughness is floored at this share of the long-run one (caps the evidence at its inverse). */
+  smoothFloor: number;
+  /** Hold escape on magnitudes: during a hold, an uncapped |z| ≥ this × the one that started it escapes. 0 = off. */
+  holdEscapeRatio: number;
 }
 
 /**
@@ -178,6 +201,14 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   useNovelty: true,
   useSpectralResidual: false,
   usePatternChange: true,
+  usePointOvershoot: true,
+  useLogRatio: false,
+  logScaleFloor: 0.001,
+  useSmoothness: false,
+  smoothShortAlpha: 0.1,
+  smoothLongAlpha: 0.003,
+  smoothFloor: 0.05,
+  holdEscapeRatio: 1.1,
 });
 
 const HOUR_MS = 3_600_000;
@@ -185,7 +216,10 @@ const DAY_MS = 86_400_000;
 /** Gaussian: E|x| = σ·√(2/π), so σ ≈ 1.2533 × mean absolute deviation. */
 const MAD_TO_SIGMA = 1.2533;
 const MAX_SCALES = 4;
-const FEATURES = MAX_SCALES + 4;
+const FEATURES = MAX_SCALES + 7;
+const F_LOG = MAX_SCALES + 6;
+const F_OVERSHOOT = MAX_SCALES + 4;
+const F_SMOOTH = MAX_SCALES + 5;
 const H_LEVEL = 0;
 const H_SCALE = 24;
 const H_COUNT = 48;
@@ -198,7 +232,7 @@ const STATE_SIZE = F_MAX + FEATURES;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 28 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 33 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0);
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -228,6 +262,11 @@ export class StreamingDetector {
   private vol = 0;
   private diffScale = 0;
   private cusumDown = 0;
+  private lastDiff = NaN;
+  private roughShort = 0;
+  private roughLong = 0;
+  private holdZ = 0;
+  private logScale = 0;
   private recentMax = 0;
   private holdLeft = 0;
   private holdPeak = 0;
@@ -289,7 +328,37 @@ export class StreamingDetector {
     this.youth = this.n < s.recordHorizon ? Math.sqrt(Math.log(s.recordHorizon) / Math.log(Math.max(this.n, 3))) : 1;
     // Evidence: each feature's value now, relative to its own history when self-normalising.
     const zc = Math.max(-20, Math.min(20, z));
-    let e = this.feature(MAX_SCALES, Math.min(s.pointEvidenceCap, Math.abs(z)));
+    const az = Math.abs(z);
+    let e = this.feature(MAX_SCALES, Math.min(s.pointEvidenceCap, az));
+    if (s.usePointOvershoot) {
+      const f = this.feature(F_OVERSHOOT, az);
+      if (f > e) e = f;
+    }
+    if (s.useLogRatio && value > 0 && expected > 0) {
+      // A fall toward zero is small in scales when the series' spread is wide, large in ratios: a
+      // value at 1/300 of its expectation. Upward ratios are left to z (they add false positives).
+      const lr = Math.log(expected / value);
+      const ls = Math.max(this.logScale, s.logScaleFloor);
+      if (this.n >= s.warmupPoints && lr > 0) {
+        const f = this.feature(F_LOG, Math.min(s.pointEvidenceCap, lr / ls));
+        if (f > e) e = f;
+      }
+      const a = this.n < s.warmupPoints ? 1 / this.n : s.scaleAlpha;
+      this.logScale += a * (Math.min(Math.abs(lr), s.huberK * ls) - this.logScale);
+    }
+    if (s.useSmoothness) {
+      const d = value - this.prev;
+      if (Number.isFinite(this.lastDiff)) {
+        const d2 = Math.abs(d - this.lastDiff);
+        const aL = Math.max(s.smoothLongAlpha, 1 / this.n);
+        this.roughShort += Math.max(s.smoothShortAlpha, 1 / this.n) * (d2 - this.roughShort);
+        const v = this.roughLong / Math.max(this.roughShort, s.smoothFloor * this.roughLong, 1e-12);
+        this.roughLong += aL * (d2 - this.roughLong);
+        const f = this.feature(F_SMOOTH, v);
+        if (f > e) e = f;
+      }
+      this.lastDiff = d;
+    }
     if (s.useMultiScale) {
       const k = Math.min(MAX_SCALES, s.scaleAlphas.length);
       for (let i = 0; i < k; i++) {
@@ -329,12 +398,15 @@ export class StreamingDetector {
       if (raw <= m) raw *= 1 - m;
       // A hold damps what follows an alert-level score, unless the evidence is stronger than what
       // started the hold: then it is a new event and starts its own hold.
-      if (this.holdLeft > 0 && 1 - raw >= (1 - this.holdPeak) * s.holdEscape) {
+      const zEscape = s.holdEscapeRatio > 0 && this.holdLeft > 0 && az >= s.pointEvidenceCap && az >= s.holdEscapeRatio * this.holdZ;
+      if (this.holdLeft > 0 && !zEscape && 1 - raw >= (1 - this.holdPeak) * s.holdEscape) {
         this.holdLeft--;
         raw *= s.holdFactor;
+        if (az > this.holdZ) this.holdZ = az;
       } else if (raw >= s.holdLevel) {
         this.holdLeft = s.holdPoints;
         this.holdPeak = raw;
+        this.holdZ = az;
       } else if (this.holdLeft > 0) this.holdLeft--;
     }
 
@@ -399,6 +471,7 @@ export class StreamingDetector {
       const a = this.s.scaleAlphas[i];
       return Math.sqrt(a / (2 - a)) * MAD_TO_SIGMA;
     }
+    if (i === F_SMOOTH) return 1;
     return i === MAX_SCALES + 1 ? 2 : MAD_TO_SIGMA;
   }
 

@@ -140,6 +140,15 @@ if (!args['no-ablation']) {
     // grouping F1 0.892 and a 45 s median detection delay.
     ['point record 0.99998', { pointMaxDecay: 0.99998 }, true],
     ['alert refractory 75 × 0.5', { refractoryPoints: 0 }, false],
+    // Session 6: spikes beyond the point-evidence cap no longer tie. The uncapped |z| against its own
+    // record, beside the capped one, and a hold escape on uncapped magnitudes (README).
+    ['point overshoot (uncapped)', { usePointOvershoot: !DEFAULT_DETECTOR_SETTINGS.usePointOvershoot }],
+    ['hold escape on |z| × 1.1', { holdEscapeRatio: 0 }, false],
+    ['overshoot and |z| escape', { usePointOvershoot: false, holdEscapeRatio: 0 }, false],
+    // Roughness (mean |second difference|) collapsing below its long-run level: "too smooth" (off).
+    ['smoothness (roughness drop)', { useSmoothness: !DEFAULT_DETECTOR_SETTINGS.useSmoothness }],
+    // ln(expected / value) for a value falling toward zero, in its own scale (README).
+    ['log-ratio drop', { useLogRatio: !DEFAULT_DETECTOR_SETTINGS.useLogRatio }],
     ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
     // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
     // difference is which rows get fresh weights (see README, "Anomaly detection").
