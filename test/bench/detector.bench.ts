@@ -6,7 +6,8 @@
  *     bookkeeping included). Points/s, median of runs.
  *  3. Memory per series: heap growth per detector with 100,000 detectors alive (run with --expose-gc).
  * Usage: npm run bench  (or: node --expose-gc --import tsx test/bench/detector.bench.ts [--runs 5] [--spectral-residual])
- * `--spectral-residual` scores 1 and 3 with the spectral-residual channel on (it is off by default).
+ * `--spectral-residual` scores 1 and 3 with the spectral-residual channel on (it is off by default);
+ * `--shape-novelty` scores them with the shape-novelty channel on (it is off by default), to measure its cost.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_ANALYTICS_CONFIG } from '../../core/analytics/config.ts';
@@ -14,8 +15,12 @@ import { DetectorBank } from '../../core/analytics/detector.ts';
 import { DEFAULT_DETECTOR_SETTINGS, StreamingDetector } from '../../core/analytics/detection/streaming-detector.ts';
 import type { MetricBatch, SeriesKey } from '../../core/common/records.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, series: { type: 'string', default: '1000' }, points: { type: 'string', default: '5000' }, 'spectral-residual': { type: 'boolean', default: false } } });
-const settings = values['spectral-residual'] ? { ...DEFAULT_DETECTOR_SETTINGS, useSpectralResidual: true } : DEFAULT_DETECTOR_SETTINGS;
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, series: { type: 'string', default: '1000' }, points: { type: 'string', default: '5000' }, 'spectral-residual': { type: 'boolean', default: false }, 'shape-novelty': { type: 'boolean', default: false } } });
+const settings = {
+  ...DEFAULT_DETECTOR_SETTINGS,
+  ...(values['spectral-residual'] ? { useSpectralResidual: true } : {}),
+  ...(values['shape-novelty'] ? { useShapeNovelty: true } : {}),
+};
 const RUNS = Number(values.runs);
 const S = Number(values.series);
 const P = Number(values.points);
@@ -34,7 +39,7 @@ let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 for (let i = 0; i < P; i++) signal[i] = 100 + 20 * Math.sin((2 * Math.PI * i * STEP) / 86_400_000) + 5 * (rand() - 0.5) + (rand() < 0.002 ? 60 : 0);
 
-console.log(`# Watchfloor detector bench — ${S.toLocaleString('en')} series × ${P.toLocaleString('en')} points, ${RUNS} runs, one core${settings.useSpectralResidual ? ' (spectral residual on)' : ''}`);
+console.log(`# Watchfloor detector bench — ${S.toLocaleString('en')} series × ${P.toLocaleString('en')} points, ${RUNS} runs, one core${settings.useSpectralResidual ? ' (spectral residual on)' : ''}${settings.useShapeNovelty ? ' (shape novelty on)' : ''}`);
 
 /** CPU seconds this process used since `c0` (user + system): on a shared machine, the time on a core. */
 function cpuSeconds(c0: NodeJS.CpuUsage): number {

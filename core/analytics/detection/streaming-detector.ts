@@ -28,6 +28,8 @@
  *    is the larger of the residual score and the novelty score.
  * 8. Pattern change, a channel of its own (pattern-change.ts): a sustained departure from a time-of-day
  *    profile learned over days (a daily peak that does not come). The output is the largest of the three.
+ * 8b. Shape novelty, a channel of its own (shape-novelty.ts, off by default): a window of the
+ *    downsampled series that matches none of the series' prototype shapes.
  * 9. Alert refractory across the channels: after an alert-level output the next outputs are damped
  *    unless clearly stronger, so one event is not flagged twice, once by each channel.
  *
@@ -41,9 +43,11 @@ import { DEFAULT_SPECTRAL_RESIDUAL_SETTINGS, SpectralResidual } from './spectral
 import type { SpectralResidualSettings } from './spectral-residual.ts';
 import { DEFAULT_PATTERN_CHANGE_SETTINGS, PATTERN_CHANGE_STATE_BYTES, PatternChange } from './pattern-change.ts';
 import type { PatternChangeSettings } from './pattern-change.ts';
+import { DEFAULT_SHAPE_NOVELTY_SETTINGS, SHAPE_NOVELTY_STATE_BYTES, ShapeNovelty } from './shape-novelty.ts';
+import type { ShapeNoveltySettings } from './shape-novelty.ts';
 
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings {
+export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -154,6 +158,12 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
   smoothFloor: number;
   /** Hold escape on magnitudes: during a hold, an uncapped |z| ≥ this × the one that started it escapes. 0 = off. */
   holdEscapeRatio: number;
+  /**
+   * Shape-novelty evidence (shape-novelty.ts): a short downsampled window whose shape matches no
+   * prototype. Off: it raises NAB and passes the demo estate's gate, but halves the per-series rate
+   * (README, "Anomaly detection").
+   */
+  useShapeNovelty: boolean;
 }
 
 /**
@@ -191,6 +201,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   ...DEFAULT_NOVELTY_SETTINGS,
   ...DEFAULT_SPECTRAL_RESIDUAL_SETTINGS,
   ...DEFAULT_PATTERN_CHANGE_SETTINGS,
+  ...DEFAULT_SHAPE_NOVELTY_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -209,6 +220,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   smoothLongAlpha: 0.003,
   smoothFloor: 0.05,
   holdEscapeRatio: 1.1,
+  useShapeNovelty: false,
 });
 
 const HOUR_MS = 3_600_000;
@@ -232,7 +244,7 @@ const STATE_SIZE = F_MAX + FEATURES;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 33 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 33 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0);
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -279,11 +291,14 @@ export class StreamingDetector {
   private readonly sr: SpectralResidual | null;
   /** The pattern-change channel (null when switched off). */
   private readonly pattern: PatternChange | null;
+  /** The shape-novelty channel (null when switched off). */
+  private readonly shape: ShapeNovelty | null;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
     this.novelty = s.useNovelty ? new ContextNovelty(s) : null;
     this.sr = s.useSpectralResidual ? new SpectralResidual(s) : null;
     this.pattern = s.usePatternChange ? new PatternChange(s) : null;
+    this.shape = s.useShapeNovelty ? new ShapeNovelty(s) : null;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -424,9 +439,11 @@ export class StreamingDetector {
     const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
     const nov = this.novelty !== null ? this.novelty.update(value, this.n, ts) : 0;
     const pc = this.pattern !== null ? this.pattern.update(ts, value) : 0;
+    const sh = this.shape !== null ? this.shape.update(value, this.n) : 0;
     this.n++;
     let best = nov > out ? nov : out;
     if (pc > best) best = pc;
+    if (sh > best) best = sh;
     // The refractory counts points whatever their score, and a clearly stronger event escapes it (a
     // new fault right after a weak novelty alert must still reach the engine's threshold at once).
     if (best <= 0) {

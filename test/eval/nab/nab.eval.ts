@@ -25,6 +25,7 @@ import { DEFAULT_DETECTOR_SETTINGS, scoreSeries, type DetectorSettings } from '.
 import { DEFAULT_ANALYTICS_CONFIG } from '../../../core/analytics/config.ts';
 import { ContextNovelty } from '../../../core/analytics/detection/context-novelty.ts';
 import { PatternChange } from '../../../core/analytics/detection/pattern-change.ts';
+import { ShapeNovelty } from '../../../core/analytics/detection/shape-novelty.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { values: args } = parseArgs({
@@ -162,6 +163,8 @@ if (!args['no-ablation']) {
     ['novelty: robust range', { noveltyRobustTail: 0.01 }, true],
     // Time-of-day contexts: a bin never seen at this time of day (48 half-hour buckets; off).
     ['novelty: time-of-day', { noveltyDayBuckets: 48 }, true],
+    // Session 6: ARTime-style shape novelty over windows of a downsampled series (shape-novelty.ts).
+    ['shape novelty', { useShapeNovelty: !DEFAULT_DETECTOR_SETTINGS.useShapeNovelty }],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
@@ -185,6 +188,8 @@ if (!args['no-ablation']) {
   }
   const patternAlone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'pattern change alone', scorePatternAlone).swept, profiles);
   console.log(`${'pattern change alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(patternAlone[p].normalised).padStart(10)).join('')}`);
+  const shapeAlone = scoreAll(runCorpus(DEFAULT_DETECTOR_SETTINGS, 'shape novelty alone', scoreShapeAlone).swept, profiles);
+  console.log(`${'shape novelty alone'.padEnd(28)}${'only'.padEnd(12)}${PROFILES.map((p) => fmt(shapeAlone[p].normalised).padStart(10)).join('')}   (ARTime 74.9 / 65.2 / 80.4)`);
 }
 
 /** One channel alone, fed as the detector feeds it: finite values only, scored from the second one on. */
@@ -202,6 +207,11 @@ function scoreAlone(ts: Float64Array, values: Float64Array, update: (ts: number,
 function scorePatternAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
   const channel = new PatternChange(settings);
   return scoreAlone(ts, values, (t, v) => channel.update(t, v));
+}
+
+function scoreShapeAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {
+  const channel = new ShapeNovelty(settings);
+  return scoreAlone(ts, values, (_t, v, n) => channel.update(v, n));
 }
 
 function scoreNoveltyAlone(ts: Float64Array, values: Float64Array, settings: Readonly<DetectorSettings>): Float64Array {

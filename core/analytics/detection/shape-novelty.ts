@@ -1,0 +1,264 @@
+/**
+ * Shape novelty: a channel of the streaming detector that flags a short stretch of the series whose
+ * shape matches none of the shapes the series has made before, in the spirit of ARTime (Numenta
+ * Anomaly Benchmark's best published detector: adaptive resonance over windows of a downsampled
+ * series). Written from the published idea, not from its code.
+ *
+ * 1. Slots: the series is averaged down, `shapeSlot` raw points per slot (a fixed global constant,
+ *    never derived from the file's length), so the matching runs once per slot, not per point.
+ * 2. Window: the last `shapeWindow` slot means are described by a short vector: the shape, min–max
+ *    normalised within the window (scale-free), and the window's level and amplitude against the range
+ *    of slot means seen so far (no minimum or maximum is known before the first point). A window whose
+ *    own range is small against the series' usual window range has its shape flattened toward the
+ *    middle in proportion, so a quiet stretch's noise is not blown up into a shape.
+ * 3. Categories: at most `shapeCategories` prototypes, each a box (lower and upper corner per
+ *    component: what complement coding makes of a fuzzy-ART weight vector). A window resonates with a
+ *    box when the box, grown to include it, stays within the vigilance size; the nearest resonating
+ *    box grows to include it (fast learning). A window that resonates with none founds a new box; when
+ *    the set is full, the least recently matched box is replaced, so memory stays constant.
+ * 4. Evidence: the window's distance outside its nearest box (L1, per component), divided by its own
+ *    decaying record (as the residual features are) and a floor: a window further from everything the
+ *    series has made than any window for a long while — the adaptive vigilance. Above 1 it scores
+ *    1 − exp(−(e − 1) / `shapeScoreScale`), at the slot's last point, after a warm-up of
+ *    `shapeWarmup` points; a score ≥ `shapeHoldLevel` starts the channel's own hold (its scores ×
+ *    the detector's `holdFactor` for `shapeHoldSlots` slots), ARTime's mask after an anomaly.
+ *
+ * Memory is constant (`SHAPE_NOVELTY_STATE_BYTES`): the boxes in one Float32Array, the window's slot
+ * means, and a dozen scalars. Each score uses only the points before it and the point itself.
+ */
+
+/** The channel's knobs (fields of the detector's `DetectorSettings`; one global configuration). */
+export interface ShapeNoveltySettings {
+  /** Raw points averaged into one slot. */
+  shapeSlot: number;
+  /** Slots per window (at most `MAX_WINDOW`). */
+  shapeWindow: number;
+  /** Prototype boxes kept per series (at most `MAX_CATEGORIES`). */
+  shapeCategories: number;
+  /**
+   * Vigilance in (0, 1): a box may grow to at most (1 − vigilance) × the vector's total weight in
+   * summed side lengths; higher means more, tighter prototypes.
+   */
+  shapeVigilance: number;
+  /** Weight of the level and amplitude components against each shape component (which weighs 1). */
+  shapeLevelWeight: number;
+  /** A window's own range is floored at this share of the series' usual window range before its shape is normalised. */
+  shapeFlatFloor: number;
+  /** Points before the channel speaks (boxes and the record learn meanwhile). */
+  shapeWarmup: number;
+  /** Per-slot decay of the distance's running record. */
+  shapeMaxDecay: number;
+  /** The distance counts only beyond this share of the vector's total weight. */
+  shapeFloor: number;
+  /** Score = 1 − exp(−(e − 1) / shapeScoreScale) of the normalised distance e. */
+  shapeScoreScale: number;
+  /** A score ≥ this starts the channel's hold… */
+  shapeHoldLevel: number;
+  /** …for this many slots, during which its scores are multiplied by the detector's `holdFactor`. */
+  shapeHoldSlots: number;
+}
+
+/** The channel's one global configuration (spread into `DEFAULT_DETECTOR_SETTINGS`; chosen on corpus-wide NAB results). */
+export const DEFAULT_SHAPE_NOVELTY_SETTINGS: Readonly<ShapeNoveltySettings> = Object.freeze({
+  shapeSlot: 5,
+  shapeWindow: 6,
+  shapeCategories: 32,
+  shapeVigilance: 0.85,
+  shapeLevelWeight: 1,
+  shapeFlatFloor: 3,
+  shapeWarmup: 400,
+  shapeMaxDecay: 0.999,
+  shapeFloor: 0.02,
+  shapeScoreScale: 0.6,
+  shapeHoldLevel: 0.3,
+  shapeHoldSlots: 45,
+});
+
+/** What the channel reads from the detector's settings: its own knobs and the shared hold factor. */
+export type ShapeNoveltyConfig = Readonly<ShapeNoveltySettings> & { readonly holdFactor: number };
+
+/** Largest window (slots) and prototype set the state is sized for. */
+export const MAX_WINDOW = 16;
+export const MAX_CATEGORIES = 64;
+/** Components beyond the shape: the window's level and its amplitude against the series' range. */
+const EXTRA = 2;
+/** Weight of a new window in the series' usual window range. */
+const RANGE_ALPHA = 0.02;
+/**
+ * The window's vector is built in one buffer shared by every series: it lives only within one
+ * `update` call (single-threaded), so it costs no memory per series.
+ */
+const SCRATCH = new Float64Array(MAX_WINDOW + EXTRA);
+
+/** Bytes of the channel's state per series with the default settings (typed arrays, numbers, object overhead). */
+export const SHAPE_NOVELTY_STATE_BYTES =
+  DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeCategories * (2 * (DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeWindow + EXTRA) * 4 + 8) +
+  DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeWindow * 8 +
+  4 * 96 +
+  16 * 8 +
+  64;
+
+/** One series' shape-novelty state. */
+export class ShapeNovelty {
+  /** Sum and count of the slot being filled. */
+  private slotSum = 0;
+  private slotCount = 0;
+  /** The last `shapeWindow` slot means, a ring. */
+  private readonly ring: Float64Array;
+  private ringPos = 0;
+  private slots = 0;
+  /** Range of slot means seen so far. */
+  private lo = Infinity;
+  private hi = -Infinity;
+  /** The series' usual window range (EWMA). */
+  private usualRange = 0;
+  /** Boxes: per category, per component, its lower then its upper corner. */
+  private readonly boxes: Float32Array;
+  /** Per category, its summed side lengths. */
+  private readonly sizes: Float32Array;
+  /** Per category, the slot it last matched (for replacement of the least recently used). */
+  private readonly lastUsed: Uint32Array;
+  private used = 0;
+  private readonly dim: number;
+  private readonly maxSize: number;
+  private readonly floor: number;
+  private record = 0;
+  private holdLeft = 0;
+
+  constructor(private readonly s: ShapeNoveltyConfig) {
+    if (!(s.shapeSlot >= 1)) throw new RangeError('shapeSlot must be at least 1');
+    if (s.shapeWindow < 3 || s.shapeWindow > MAX_WINDOW) throw new RangeError(`shapeWindow must be 3..${MAX_WINDOW}`);
+    if (s.shapeCategories < 1 || s.shapeCategories > MAX_CATEGORIES) throw new RangeError(`shapeCategories must be 1..${MAX_CATEGORIES}`);
+    if (!(s.shapeVigilance > 0 && s.shapeVigilance < 1)) throw new RangeError('shapeVigilance must be in (0, 1)');
+    this.dim = s.shapeWindow + EXTRA;
+    this.ring = new Float64Array(s.shapeWindow);
+    this.boxes = new Float32Array(s.shapeCategories * 2 * this.dim);
+    this.lastUsed = new Uint32Array(s.shapeCategories);
+    this.sizes = new Float32Array(s.shapeCategories);
+    const total = s.shapeWindow + EXTRA * s.shapeLevelWeight;
+    this.maxSize = (1 - s.shapeVigilance) * total;
+    this.floor = s.shapeFloor * total;
+  }
+
+  /** Scores `value` (finite), the detector's point number `n` (1 for the second point it learned), in [0, 1], then learns it. */
+  update(value: number, n: number): number {
+    const s = this.s;
+    this.slotSum += value;
+    if (++this.slotCount < s.shapeSlot) return 0;
+    const mean = this.slotSum / this.slotCount;
+    this.slotSum = 0;
+    this.slotCount = 0;
+    this.ring[this.ringPos] = mean;
+    this.ringPos = (this.ringPos + 1) % s.shapeWindow;
+    this.slots++;
+    if (mean < this.lo) this.lo = mean;
+    if (mean > this.hi) this.hi = mean;
+    if (this.slots < s.shapeWindow) return 0;
+    const d = this.match(this.describe());
+    // The evidence is the distance's excess over its record, which learns from the first window on.
+    // The first windows are far from the few boxes there are yet, so the record remembers that
+    // transient for about 1/(1 − shapeMaxDecay) slots; a record that starts learning halfway through
+    // the warm-up sees new shapes sooner but, measured on NAB, adds more false positives than windows.
+    const e = d / Math.max(this.record, this.floor);
+    this.record = Math.max(this.record * s.shapeMaxDecay, d);
+    if (n < s.shapeWarmup) return 0;
+    let out = e > 1 ? 1 - Math.exp(-(e - 1) / s.shapeScoreScale) : 0;
+    if (this.holdLeft > 0) {
+      this.holdLeft--;
+      out *= s.holdFactor;
+    } else if (out >= s.shapeHoldLevel) this.holdLeft = s.shapeHoldSlots;
+    return out;
+  }
+
+  /** Fills the shared scratch vector with the current window's: the level and amplitude (weighted), then the shape. */
+  private describe(): Float64Array {
+    const x = SCRATCH;
+    const s = this.s;
+    const w = s.shapeWindow;
+    let mn = Infinity;
+    let mx = -Infinity;
+    for (let i = 0; i < w; i++) {
+      const v = this.ring[i];
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+    }
+    const range = mx - mn;
+    this.usualRange = this.usualRange === 0 ? range : this.usualRange + RANGE_ALPHA * (range - this.usualRange);
+    // A quiet window's shape is its noise: flatten it toward the middle in proportion to how quiet it is.
+    const span = Math.max(range, s.shapeFlatFloor * this.usualRange, 1e-12);
+    const mid = (mx + mn) / 2;
+    // The level and amplitude come first: they tell most boxes apart, so the matching's early exit
+    // leaves most boxes after a component or two.
+    const seen = this.hi - this.lo;
+    const lw = s.shapeLevelWeight;
+    x[0] = seen > 0 ? (lw * (mid - this.lo)) / seen : 0;
+    x[1] = seen > 0 ? (lw * range) / seen : 0;
+    for (let k = 0; k < w; k++) {
+      const v = this.ring[(this.ringPos + k) % w];
+      x[EXTRA + k] = 0.5 + (v - mid) / span;
+    }
+    return x;
+  }
+
+  /**
+   * The distance of `x` outside its nearest box (before learning), then learns `x`: the nearest box
+   * it resonates with grows to include it, or it founds a box (replacing the least recently used).
+   */
+  private match(x: Float64Array): number {
+    const dim = this.dim;
+    const b = this.boxes;
+    const sizes = this.sizes;
+    const used = this.used;
+    const maxSize = this.maxSize;
+    let nearest = Infinity;
+    let best = -1;
+    let bestOut = Infinity;
+    for (let j = 0; j < used; j++) {
+      // Grown to include x, box j's summed side lengths are its size plus x's distance outside it, so
+      // it resonates while that distance is within its slack. The distance only grows with k: stop
+      // once it can neither make box j the nearest nor the best resonating box.
+      const slack = maxSize - sizes[j];
+      const stop = Math.max(nearest, Math.min(bestOut, slack + Number.EPSILON * 8));
+      let out = 0;
+      let i = j * 2 * dim;
+      for (let k = 0; k < dim && out < stop; k++, i += 2) {
+        const v = x[k];
+        const l = b[i];
+        if (v < l) out += l - v;
+        else {
+          const h = b[i + 1];
+          if (v > h) out += v - h;
+        }
+      }
+      if (out < nearest) nearest = out;
+      if (out <= slack && out < bestOut) {
+        bestOut = out;
+        best = j;
+        // Inside a box: nothing later can be nearer or resonate better (ties go to the first box).
+        if (out === 0) break;
+      }
+    }
+    let j = best;
+    const o = (j < 0 ? (j = this.found()) : j) * 2 * dim;
+    if (best < 0) for (let k = 0; k < dim; k++) b[o + 2 * k] = b[o + 2 * k + 1] = x[k];
+    else
+      for (let k = 0; k < dim; k++) {
+        if (x[k] < b[o + 2 * k]) b[o + 2 * k] = x[k];
+        if (x[k] > b[o + 2 * k + 1]) b[o + 2 * k + 1] = x[k];
+      }
+    let size = 0;
+    for (let k = 0; k < dim; k++) size += b[o + 2 * k + 1] - b[o + 2 * k];
+    sizes[j] = size;
+    // Slots wrap after 2^32 (a century at one slot a second); the order of recent use survives until then.
+    this.lastUsed[j] = this.slots >>> 0;
+    return this.used === 1 && best < 0 ? 0 : nearest;
+  }
+
+  /** The index of a box to found: a free one, or else the least recently matched. */
+  private found(): number {
+    if (this.used < this.s.shapeCategories) return this.used++;
+    let j = 0;
+    for (let i = 1; i < this.used; i++) if (this.lastUsed[i] < this.lastUsed[j]) j = i;
+    return j;
+  }
+}
