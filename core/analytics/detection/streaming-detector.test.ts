@@ -193,10 +193,25 @@ test('the log-ratio evidence flags a value falling toward zero that is small in 
   const n = 3000;
   const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 3_600_000);
   const values = Float64Array.from({ length: n }, (_, i) => (i === 2500 ? 0.001 : 0.3 * Math.exp(rand() + rand() + rand() - 1.5)));
-  const on = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useLogRatio: true });
+  const on = scoreSeries(ts, values);
   const off = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useLogRatio: false });
   assert.ok(on[2500] >= 0.6, `the near-zero value scores ${on[2500].toFixed(3)}`);
   assert.ok(off[2500] < 0.6, `without the log ratio it does not (${off[2500].toFixed(3)})`);
   const alerts = (s: Float64Array) => [...s.keys()].filter((i) => i > 300 && i !== 2500 && s[i] >= 0.6).length;
   assert.ok(alerts(on) <= alerts(off) + 1, `ordinary values do not alert more (${alerts(on)} against ${alerts(off)})`);
+});
+
+test('an excursion during warm-up, judged against a scale from a few points, does not set the record for good', () => {
+  // Rows 22–24 are 8 above a level with a spread of about 0.5, while the scale is still estimated from
+  // twenty points: their point evidence is far above what the same move means later. A 6-unit spike
+  // at row 800 (≈ 12 scales, a first for this series) must alert.
+  const rand = seededRandom(13);
+  const n = 1500;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 3_600_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 40 + 2 * rand() + (i >= 22 && i < 25 ? 8 : 0) + (i === 800 ? 6 : 0));
+  const scores = scoreSeries(ts, values);
+  const full = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, warmupRecordShare: 1 });
+  assert.ok(scores[800] >= 0.6, `the spike at 800 scores ${scores[800].toFixed(3)}`);
+  assert.ok(full[800] < 0.6, `with warm-up records learned in full it does not (${full[800].toFixed(3)})`);
+  assert.ok([...scores.keys()].every((i) => i <= 30 || i === 800 || scores[i] < 0.6), 'nothing else alerts');
 });

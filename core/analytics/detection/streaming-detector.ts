@@ -13,6 +13,8 @@
  *    a short burst, a level shift — so a small sustained change is seen as early as a large spike.
  * 4. Change-point evidence: a two-sided CUSUM of the standardised residual.
  * 4b. Volatility evidence: an EWMA of |standardised residual| (spikes growing denser, noise widening).
+ * 4c. Log-ratio evidence, for positive series: ln(expected / value) of a value at most half its
+ *    expectation, in its own scale (a fall toward zero that is small in scales when the spread is wide).
  * 5. Self-normalisation: each evidence is divided by its own decaying running maximum, so a series
  *    that is always jumpy does not alert all the time and a quiet one is flagged as soon as it moves;
  *    the strongest normalised evidence e becomes the score 1 − exp(−(e − 1)/s) in [0, 1].
@@ -146,6 +148,10 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
    * own scale (EWMA of |ln ratio|), capped like the point evidence: a value falling toward zero.
    */
   useLogRatio: boolean;
+  /** Share of a warm-up point's point evidence (capped and uncapped) that its record learns: the scale is still rough then. */
+  warmupRecordShare: number;
+  /** The log-ratio evidence counts only for a value at most exp(−this) × its expectation (ln 2: half or less). */
+  logDropMin: number;
   /** Floor of the log-ratio scale (a series whose ratios barely move). */
   logScaleFloor: number;
   /** Smoothness evidence: roughness (mean |second difference|) collapsing far below its long-run level. */
@@ -213,8 +219,10 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   useSpectralResidual: false,
   usePatternChange: true,
   usePointOvershoot: true,
-  useLogRatio: false,
+  useLogRatio: true,
   logScaleFloor: 0.001,
+  logDropMin: Math.LN2,
+  warmupRecordShare: 0.5,
   useSmoothness: false,
   smoothShortAlpha: 0.1,
   smoothLongAlpha: 0.003,
@@ -354,7 +362,7 @@ export class StreamingDetector {
       // value at 1/300 of its expectation. Upward ratios are left to z (they add false positives).
       const lr = Math.log(expected / value);
       const ls = Math.max(this.logScale, s.logScaleFloor);
-      if (this.n >= s.warmupPoints && lr > 0) {
+      if (this.n >= s.warmupPoints && lr >= s.logDropMin) {
         const f = this.feature(F_LOG, Math.min(s.pointEvidenceCap, lr / ls));
         if (f > e) e = f;
       }
@@ -466,7 +474,8 @@ export class StreamingDetector {
    * A feature value relative to its own decaying running maximum (then learned): above 1 means "more
    * than anything this feature showed for a long while". No buffer, any scale; a series that is always
    * spiky has a high maximum and stops alerting on its ordinary spikes, while a quiet one that moves
-   * is flagged at once. The maximum starts at the warm-up's largest value (conservative) and decays.
+   * is flagged at once. The maximum starts at the warm-up's largest value (for the point evidence,
+   * half of it: the scale is rough then, so a warm-up point's |z| overstates it) and decays.
    */
   private feature(i: number, v: number): number {
     const s = this.s;
@@ -478,7 +487,10 @@ export class StreamingDetector {
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
-    this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v) : Math.max(m * decay, v);
+    // A warm-up point's |z| comes from a scale estimated from a few points and overstates the point;
+    // learned in full it can hide later spikes of the same size for thousands of points.
+    const share = i === MAX_SCALES || i === F_OVERSHOOT ? s.warmupRecordShare : 1;
+    this.st[F_MAX + i] = this.n < s.warmupPoints ? Math.max(m, v * share) : Math.max(m * decay, v);
     return out;
   }
 

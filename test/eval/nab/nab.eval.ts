@@ -150,6 +150,8 @@ if (!args['no-ablation']) {
     ['smoothness (roughness drop)', { useSmoothness: !DEFAULT_DETECTOR_SETTINGS.useSmoothness }],
     // ln(expected / value) for a value falling toward zero, in its own scale (README).
     ['log-ratio drop', { useLogRatio: !DEFAULT_DETECTOR_SETTINGS.useLogRatio }],
+    // The point evidence's records learn half of each warm-up point's |z| (the scale is rough then; README).
+    ['warm-up point records half', { warmupRecordShare: 1 }, false],
     ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
     // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
     // difference is which rows get fresh weights (see README, "Anomaly detection").
