@@ -34,6 +34,9 @@
  *    downsampled series that matches none of the series' prototype shapes.
  * 9. Alert refractory across the channels: after an alert-level output the next outputs are damped
  *    unless clearly stronger, so one event is not flagged twice, once by each channel.
+ * 10. Alert memory (alert-memory.ts): a combined score not above the decaying score of the series'
+ *    last alert is damped, so the same burst does not alert again each time the records have decayed
+ *    a little. (An alert budget, alert-budget.ts, damping by the recent alert rate, is measured and off.)
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
@@ -47,9 +50,13 @@ import { DEFAULT_PATTERN_CHANGE_SETTINGS, PATTERN_CHANGE_STATE_BYTES, PatternCha
 import type { PatternChangeSettings } from './pattern-change.ts';
 import { DEFAULT_SHAPE_NOVELTY_SETTINGS, SHAPE_NOVELTY_STATE_BYTES, ShapeNovelty } from './shape-novelty.ts';
 import type { ShapeNoveltySettings } from './shape-novelty.ts';
+import { ALERT_MEMORY_STATE_BYTES, AlertMemory, DEFAULT_ALERT_MEMORY_SETTINGS } from './alert-memory.ts';
+import type { AlertMemorySettings } from './alert-memory.ts';
+import { AlertBudget, DEFAULT_ALERT_BUDGET_SETTINGS } from './alert-budget.ts';
+import type { AlertBudgetSettings } from './alert-budget.ts';
 
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings {
+export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings, AlertMemorySettings, AlertBudgetSettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -202,12 +209,14 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   refractoryLevel: 0.6,
   refractoryPoints: 75,
   refractoryFactor: 0.5,
-  refractoryEscape: 0.5,
+  refractoryEscape: 0.1,
   minRelativeScale: 0.001,
   ...DEFAULT_NOVELTY_SETTINGS,
   ...DEFAULT_SPECTRAL_RESIDUAL_SETTINGS,
   ...DEFAULT_PATTERN_CHANGE_SETTINGS,
   ...DEFAULT_SHAPE_NOVELTY_SETTINGS,
+  ...DEFAULT_ALERT_MEMORY_SETTINGS,
+  ...DEFAULT_ALERT_BUDGET_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -252,7 +261,7 @@ const STATE_SIZE = F_MAX + FEATURES;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 33 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 33 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0);
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -301,12 +310,18 @@ export class StreamingDetector {
   private readonly pattern: PatternChange | null;
   /** The shape-novelty channel (null when switched off). */
   private readonly shape: ShapeNovelty | null;
+  /** The alert memory (null when its factor is 1). */
+  private readonly memory: AlertMemory | null;
+  /** The alert budget (null when its weight is 0). */
+  private readonly budget: AlertBudget | null;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
     this.novelty = s.useNovelty ? new ContextNovelty(s) : null;
     this.sr = s.useSpectralResidual ? new SpectralResidual(s) : null;
     this.pattern = s.usePatternChange ? new PatternChange(s) : null;
     this.shape = s.useShapeNovelty ? new ShapeNovelty(s) : null;
+    this.memory = s.memoryFactor < 1 ? new AlertMemory(s) : null;
+    this.budget = s.budgetWeight > 0 ? new AlertBudget(s) : null;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -452,6 +467,8 @@ export class StreamingDetector {
     let best = nov > out ? nov : out;
     if (pc > best) best = pc;
     if (sh > best) best = sh;
+    if (this.memory !== null) best = this.memory.gate(best);
+    if (this.budget !== null) best = this.budget.gate(best);
     // The refractory counts points whatever their score, and a clearly stronger event escapes it (a
     // new fault right after a weak novelty alert must still reach the engine's threshold at once).
     if (best <= 0) {
@@ -466,6 +483,8 @@ export class StreamingDetector {
     if (cal >= s.refractoryLevel) {
       this.refractLeft = s.refractoryPoints;
       this.refractPeak = cal;
+      this.memory?.remember(best);
+      this.budget?.spend();
     } else if (this.refractLeft > 0) this.refractLeft--;
     return cal;
   }

@@ -152,6 +152,11 @@ if (!args['no-ablation']) {
     ['log-ratio drop', { useLogRatio: !DEFAULT_DETECTOR_SETTINGS.useLogRatio }],
     // The point evidence's records learn half of each warm-up point's |z| (the scale is rough then; README).
     ['warm-up point records half', { warmupRecordShare: 1 }, false],
+    // Session 6: the alert memory (a repeat no stronger than the last alert is ×0.9), the refractory's
+    // escape at 0.1 instead of 0.5, and the alert budget (off: it loses windows faster than FPs).
+    ['alert memory 0.999, × 0.9', { memoryFactor: 1 }, false],
+    ['refractory escape 0.1 (0.5)', { refractoryEscape: 0.5 }, false],
+    ['alert budget 0.999, 2 free, 20', { budgetWeight: 20 }, true],
     ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
     // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
     // difference is which rows get fresh weights (see README, "Anomaly detection").
