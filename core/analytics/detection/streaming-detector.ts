@@ -197,7 +197,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   cusumMaxDecay: 0.99995,
   pointMaxDecay: 0.99995,
   pointEvidenceCap: 20,
-  calibrationPower: 1.2,
+  calibrationPower: 1.25,
   recordHorizon: 1000,
   scoreScale: 0.6,
   outputPower: 30,
