@@ -37,6 +37,8 @@
  * 10. Alert memory (alert-memory.ts): a combined score not above the decaying score of the series'
  *    last alert is damped, so the same burst does not alert again each time the records have decayed
  *    a little. (An alert budget, alert-budget.ts, damping by the recent alert rate, is measured and off.)
+ * 9b. Feature agreement (agreement-gate.ts), before the memory: a residual score that at most one
+ *    feature supports (the others below 0.6 of their records) needs near certainty.
  *
  * One global configuration (`DEFAULT_DETECTOR_SETTINGS`) serves every series; the `use*` switches exist
  * only so the NAB evaluation can measure each ingredient's contribution.
@@ -54,9 +56,11 @@ import { ALERT_MEMORY_STATE_BYTES, AlertMemory, DEFAULT_ALERT_MEMORY_SETTINGS } 
 import type { AlertMemorySettings } from './alert-memory.ts';
 import { AlertBudget, DEFAULT_ALERT_BUDGET_SETTINGS } from './alert-budget.ts';
 import type { AlertBudgetSettings } from './alert-budget.ts';
+import { agreementGate, DEFAULT_AGREEMENT_SETTINGS } from './agreement-gate.ts';
+import type { AgreementSettings } from './agreement-gate.ts';
 
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings, AlertMemorySettings, AlertBudgetSettings {
+export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings, AlertMemorySettings, AlertBudgetSettings, AgreementSettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -217,6 +221,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   ...DEFAULT_SHAPE_NOVELTY_SETTINGS,
   ...DEFAULT_ALERT_MEMORY_SETTINGS,
   ...DEFAULT_ALERT_BUDGET_SETTINGS,
+  ...DEFAULT_AGREEMENT_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -261,7 +266,7 @@ const STATE_SIZE = F_MAX + FEATURES;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 33 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 34 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0);
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -302,6 +307,8 @@ export class StreamingDetector {
   private refractLeft = 0;
   private refractPeak = 0;
   private youth = 1;
+  /** Residual features above `agreementLevel` of their record at this point (the agreement gate's count). */
+  private agreeing = 0;
   /** The context-novelty channel (null when switched off). */
   private readonly novelty: ContextNovelty | null;
   /** The spectral-residual channel (null when switched off). */
@@ -340,6 +347,7 @@ export class StreamingDetector {
       this.raw = 0;
       return 0;
     }
+    this.agreeing = 0;
     const hour = Math.floor(ts / HOUR_MS) % 24;
     const floor = Math.max(s.minRelativeScale * Math.abs(this.level), Number.isFinite(this.resolution) ? this.resolution : 0, 1e-12);
     const scale = Math.max(this.scale, floor);
@@ -467,6 +475,7 @@ export class StreamingDetector {
     let best = nov > out ? nov : out;
     if (pc > best) best = pc;
     if (sh > best) best = sh;
+    if (best === out) best = agreementGate(best, this.agreeing, s);
     if (this.memory !== null) best = this.memory.gate(best);
     if (this.budget !== null) best = this.budget.gate(best);
     // The refractory counts points whatever their score, and a clearly stronger event escapes it (a
@@ -505,6 +514,7 @@ export class StreamingDetector {
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
+    if (out > s.agreementLevel) this.agreeing++;
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
     // A warm-up point's |z| comes from a scale estimated from a few points and overstates the point;
     // learned in full it can hide later spikes of the same size for thousands of points.
