@@ -157,6 +157,8 @@ if (!args['no-ablation']) {
     ['alert memory 0.999, × 0.9', { memoryFactor: 1 }, false],
     ['refractory escape 0.1 (0.5)', { refractoryEscape: 0.5 }, false],
     ['alert budget 0.999, 2 free, 20', { budgetWeight: 20 }, true],
+    // Session 7: a residual alert that at most one feature supports needs near certainty (agreement-gate.ts).
+    ['feature agreement 0.6, × 20', { agreementFactor: 1 }, false],
     ['spectral residual', { useSpectralResidual: !DEFAULT_DETECTOR_SETTINGS.useSpectralResidual }],
     // The same channel with its bin weights taken every 2nd row, at both phases: how much of a
     // difference is which rows get fresh weights (see README, "Anomaly detection").
