@@ -24,7 +24,12 @@
  *    the detector's `holdFactor` for `shapeHoldSlots` slots), ARTime's mask after an anomaly.
  *
  * Memory is constant (`SHAPE_NOVELTY_STATE_BYTES`): the boxes in one Float32Array, the window's slot
- * means, and a dozen scalars. Each score uses only the points before it and the point itself.
+ * means and the boxes' last use in one Float64Array, and a dozen scalars. Each score uses only the
+ * points before it and the point itself.
+ *
+ * Cost: the search over the boxes is most of it. It is exact (every box is measured, the early exits
+ * only skip what cannot change the result; a unit test compares it with a plain brute-force search),
+ * and the per-point path is two statements, so the optimiser inlines only those into the detector.
  */
 
 /** The channel's knobs (fields of the detector's `DetectorSettings`; one global configuration). */
@@ -92,9 +97,9 @@ const SCRATCH = new Float64Array(MAX_WINDOW + EXTRA);
 
 /** Bytes of the channel's state per series with the default settings (typed arrays, numbers, object overhead). */
 export const SHAPE_NOVELTY_STATE_BYTES =
-  DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeCategories * (2 * (DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeWindow + EXTRA) * 4 + 8) +
-  DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeWindow * 8 +
-  4 * 96 +
+  DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeCategories * ((2 * (DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeWindow + EXTRA) + 1) * 4 + 8) +
+  2 * DEFAULT_SHAPE_NOVELTY_SETTINGS.shapeWindow * 8 +
+  2 * 96 +
   16 * 8 +
   64;
 
@@ -103,8 +108,12 @@ export class ShapeNovelty {
   /** Sum and count of the slot being filled. */
   private slotSum = 0;
   private slotCount = 0;
-  /** The last `shapeWindow` slot means, a ring. */
-  private readonly ring: Float64Array;
+  /**
+   * The series' numbers in one Float64Array: the last `shapeWindow` slot means twice over (a ring
+   * written at `ringPos` and `ringPos + shapeWindow`, so the window reads in order without a modulo),
+   * then per category the slot it last matched (for replacement of the least recently used).
+   */
+  private readonly f64: Float64Array;
   private ringPos = 0;
   private slots = 0;
   /** Range of slot means seen so far. */
@@ -112,12 +121,15 @@ export class ShapeNovelty {
   private hi = -Infinity;
   /** The series' usual window range (EWMA). */
   private usualRange = 0;
-  /** Boxes: per category, per component, its lower then its upper corner. */
-  private readonly boxes: Float32Array;
-  /** Per category, its summed side lengths. */
-  private readonly sizes: Float32Array;
-  /** Per category, the slot it last matched (for replacement of the least recently used). */
-  private readonly lastUsed: Uint32Array;
+  /**
+   * The boxes in one Float32Array, in three blocks: per category its level and amplitude sides
+   * (lower, upper, lower, upper: 16 bytes, so the search rejects most boxes from one compact block
+   * without touching their shape sides), then per category its shape sides (lower then upper per
+   * component), then per category its summed side lengths.
+   */
+  private readonly f32: Float32Array;
+  private readonly restAt: number;
+  private readonly sizeAt: number;
   private used = 0;
   private readonly dim: number;
   private readonly maxSize: number;
@@ -131,10 +143,10 @@ export class ShapeNovelty {
     if (s.shapeCategories < 1 || s.shapeCategories > MAX_CATEGORIES) throw new RangeError(`shapeCategories must be 1..${MAX_CATEGORIES}`);
     if (!(s.shapeVigilance > 0 && s.shapeVigilance < 1)) throw new RangeError('shapeVigilance must be in (0, 1)');
     this.dim = s.shapeWindow + EXTRA;
-    this.ring = new Float64Array(s.shapeWindow);
-    this.boxes = new Float32Array(s.shapeCategories * 2 * this.dim);
-    this.lastUsed = new Uint32Array(s.shapeCategories);
-    this.sizes = new Float32Array(s.shapeCategories);
+    this.f64 = new Float64Array(2 * s.shapeWindow + s.shapeCategories);
+    this.restAt = s.shapeCategories * 2 * EXTRA;
+    this.sizeAt = s.shapeCategories * 2 * this.dim;
+    this.f32 = new Float32Array(this.sizeAt + s.shapeCategories);
     const total = s.shapeWindow + EXTRA * s.shapeLevelWeight;
     this.maxSize = (1 - s.shapeVigilance) * total;
     this.floor = s.shapeFloor * total;
@@ -142,19 +154,51 @@ export class ShapeNovelty {
 
   /** Scores `value` (finite), the detector's point number `n` (1 for the second point it learned), in [0, 1], then learns it. */
   update(value: number, n: number): number {
-    const s = this.s;
+    // The per-point path is this much: small enough for the optimiser to inline into the detector's
+    // own update at almost no cost of its inlining budget, so the other channels stay inlined there.
     this.slotSum += value;
-    if (++this.slotCount < s.shapeSlot) return 0;
+    return ++this.slotCount < this.s.shapeSlot ? 0 : this.endSlot(n);
+  }
+
+  /** Closes a slot: scores the window it completes (at the slot's last point, the detector's point number `n`), then learns it. */
+  private endSlot(n: number): number {
+    const s = this.s;
     const mean = this.slotSum / this.slotCount;
     this.slotSum = 0;
     this.slotCount = 0;
-    this.ring[this.ringPos] = mean;
-    this.ringPos = (this.ringPos + 1) % s.shapeWindow;
+    const w = s.shapeWindow;
+    this.f64[this.ringPos] = mean;
+    this.f64[this.ringPos + w] = mean;
+    if (++this.ringPos === w) this.ringPos = 0;
     this.slots++;
     if (mean < this.lo) this.lo = mean;
     if (mean > this.hi) this.hi = mean;
-    if (this.slots < s.shapeWindow) return 0;
-    const d = this.match(this.describe());
+    if (this.slots < w) return 0;
+    // The window's vector, in the shared scratch buffer: the level and amplitude (weighted), then the shape.
+    const x = SCRATCH;
+    const ring = this.f64;
+    // The window, oldest first, is ring[from .. from + w).
+    const from = this.ringPos;
+    let mn = Infinity;
+    let mx = -Infinity;
+    for (let i = from; i < from + w; i++) {
+      const v = ring[i];
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+    }
+    const range = mx - mn;
+    this.usualRange = this.usualRange === 0 ? range : this.usualRange + RANGE_ALPHA * (range - this.usualRange);
+    // A quiet window's shape is its noise: flatten it toward the middle in proportion to how quiet it is.
+    const span = Math.max(range, s.shapeFlatFloor * this.usualRange, 1e-12);
+    const mid = (mx + mn) / 2;
+    // The level and amplitude come first: they tell most boxes apart, so the matching's early exit
+    // leaves most boxes after a component or two.
+    const seen = this.hi - this.lo;
+    const lw = s.shapeLevelWeight;
+    x[0] = seen > 0 ? (lw * (mid - this.lo)) / seen : 0;
+    x[1] = seen > 0 ? (lw * range) / seen : 0;
+    for (let k = 0; k < w; k++) x[EXTRA + k] = 0.5 + (ring[from + k] - mid) / span;
+    const d = this.match(x);
     // The evidence is the distance's excess over its record, which learns from the first window on.
     // The first windows are far from the few boxes there are yet, so the record remembers that
     // transient for about 1/(1 − shapeMaxDecay) slots; a record that starts learning halfway through
@@ -170,46 +214,23 @@ export class ShapeNovelty {
     return out;
   }
 
-  /** Fills the shared scratch vector with the current window's: the level and amplitude (weighted), then the shape. */
-  private describe(): Float64Array {
-    const x = SCRATCH;
-    const s = this.s;
-    const w = s.shapeWindow;
-    let mn = Infinity;
-    let mx = -Infinity;
-    for (let i = 0; i < w; i++) {
-      const v = this.ring[i];
-      if (v < mn) mn = v;
-      if (v > mx) mx = v;
-    }
-    const range = mx - mn;
-    this.usualRange = this.usualRange === 0 ? range : this.usualRange + RANGE_ALPHA * (range - this.usualRange);
-    // A quiet window's shape is its noise: flatten it toward the middle in proportion to how quiet it is.
-    const span = Math.max(range, s.shapeFlatFloor * this.usualRange, 1e-12);
-    const mid = (mx + mn) / 2;
-    // The level and amplitude come first: they tell most boxes apart, so the matching's early exit
-    // leaves most boxes after a component or two.
-    const seen = this.hi - this.lo;
-    const lw = s.shapeLevelWeight;
-    x[0] = seen > 0 ? (lw * (mid - this.lo)) / seen : 0;
-    x[1] = seen > 0 ? (lw * range) / seen : 0;
-    for (let k = 0; k < w; k++) {
-      const v = this.ring[(this.ringPos + k) % w];
-      x[EXTRA + k] = 0.5 + (v - mid) / span;
-    }
-    return x;
-  }
-
   /**
    * The distance of `x` outside its nearest box (before learning), then learns `x`: the nearest box
    * it resonates with grows to include it, or it founds a box (replacing the least recently used).
+   * The search is exact: every box is measured, in index order, component by component in the
+   * vector's order, and stops only once the partial distance shows the box can be neither the
+   * nearest nor the best resonating one.
    */
   private match(x: Float64Array): number {
     const dim = this.dim;
-    const b = this.boxes;
-    const sizes = this.sizes;
+    const b = this.f32;
+    const restAt = this.restAt;
+    const sizeAt = this.sizeAt;
+    const rdim2 = 2 * (dim - EXTRA);
     const used = this.used;
     const maxSize = this.maxSize;
+    const x0 = x[0];
+    const x1 = x[1];
     let nearest = Infinity;
     let best = -1;
     let bestOut = Infinity;
@@ -217,14 +238,31 @@ export class ShapeNovelty {
       // Grown to include x, box j's summed side lengths are its size plus x's distance outside it, so
       // it resonates while that distance is within its slack. The distance only grows with k: stop
       // once it can neither make box j the nearest nor the best resonating box.
-      const slack = maxSize - sizes[j];
-      const stop = Math.max(nearest, Math.min(bestOut, slack + Number.EPSILON * 8));
+      const slack = maxSize - b[sizeAt + j];
+      const cap = slack + Number.EPSILON * 8;
+      const stop = nearest > (bestOut < cap ? bestOut : cap) ? nearest : bestOut < cap ? bestOut : cap;
+      // Level and amplitude, from the compact block.
+      const e = 4 * j;
       let out = 0;
-      let i = j * 2 * dim;
-      for (let k = 0; k < dim && out < stop; k++, i += 2) {
+      let l = b[e];
+      if (x0 < l) out += l - x0;
+      else {
+        const h = b[e + 1];
+        if (x0 > h) out += x0 - h;
+      }
+      if (!(out < stop)) continue;
+      l = b[e + 2];
+      if (x1 < l) out += l - x1;
+      else {
+        const h = b[e + 3];
+        if (x1 > h) out += x1 - h;
+      }
+      if (!(out < stop)) continue;
+      let i = restAt + j * rdim2;
+      for (let k = EXTRA; k < dim && out < stop; k++, i += 2) {
         const v = x[k];
-        const l = b[i];
-        if (v < l) out += l - v;
+        const lo = b[i];
+        if (v < lo) out += lo - v;
         else {
           const h = b[i + 1];
           if (v > h) out += v - h;
@@ -239,26 +277,38 @@ export class ShapeNovelty {
       }
     }
     let j = best;
-    const o = (j < 0 ? (j = this.found()) : j) * 2 * dim;
-    if (best < 0) for (let k = 0; k < dim; k++) b[o + 2 * k] = b[o + 2 * k + 1] = x[k];
-    else
-      for (let k = 0; k < dim; k++) {
-        if (x[k] < b[o + 2 * k]) b[o + 2 * k] = x[k];
-        if (x[k] > b[o + 2 * k + 1]) b[o + 2 * k + 1] = x[k];
+    if (j < 0) j = this.found();
+    const e = 4 * j;
+    const r = restAt + j * rdim2;
+    if (best < 0) {
+      b[e] = b[e + 1] = x0;
+      b[e + 2] = b[e + 3] = x1;
+      for (let k = EXTRA, i = r; k < dim; k++, i += 2) b[i] = b[i + 1] = x[k];
+    } else {
+      if (x0 < b[e]) b[e] = x0;
+      if (x0 > b[e + 1]) b[e + 1] = x0;
+      if (x1 < b[e + 2]) b[e + 2] = x1;
+      if (x1 > b[e + 3]) b[e + 3] = x1;
+      for (let k = EXTRA, i = r; k < dim; k++, i += 2) {
+        if (x[k] < b[i]) b[i] = x[k];
+        if (x[k] > b[i + 1]) b[i + 1] = x[k];
       }
-    let size = 0;
-    for (let k = 0; k < dim; k++) size += b[o + 2 * k + 1] - b[o + 2 * k];
-    sizes[j] = size;
-    // Slots wrap after 2^32 (a century at one slot a second); the order of recent use survives until then.
-    this.lastUsed[j] = this.slots >>> 0;
+    }
+    let size = b[e + 1] - b[e];
+    size += b[e + 3] - b[e + 2];
+    for (let k = EXTRA, i = r; k < dim; k++, i += 2) size += b[i + 1] - b[i];
+    b[sizeAt + j] = size;
+    this.f64[2 * this.s.shapeWindow + j] = this.slots;
     return this.used === 1 && best < 0 ? 0 : nearest;
   }
 
   /** The index of a box to found: a free one, or else the least recently matched. */
   private found(): number {
     if (this.used < this.s.shapeCategories) return this.used++;
+    const last = this.f64;
+    const at = 2 * this.s.shapeWindow;
     let j = 0;
-    for (let i = 1; i < this.used; i++) if (this.lastUsed[i] < this.lastUsed[j]) j = i;
+    for (let i = 1; i < this.used; i++) if (last[at + i] < last[at + j]) j = i;
     return j;
   }
 }
