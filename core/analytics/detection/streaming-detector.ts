@@ -15,6 +15,9 @@
  * 4b. Volatility evidence: an EWMA of |standardised residual| (spikes growing denser, noise widening).
  * 4c. Log-ratio evidence, for positive series: ln(expected / value) of a value at most half its
  *    expectation, in its own scale (a fall toward zero that is small in scales when the spread is wide).
+ * 4d. Regime evidence (regime-evidence.ts, measured and off): a volatility shift, a short EWMA of
+ *    |first difference| against a long one (the noise growing while the level stays), and a level
+ *    excursion, the medium level far from the long-run one in long-run spreads.
  * 5. Self-normalisation: each evidence is divided by its own decaying running maximum, so a series
  *    that is always jumpy does not alert all the time and a quiet one is flagged as soon as it moves;
  *    the strongest normalised evidence e becomes the score 1 − exp(−(e − 1)/s) in [0, 1].
@@ -58,9 +61,11 @@ import { AlertBudget, DEFAULT_ALERT_BUDGET_SETTINGS } from './alert-budget.ts';
 import type { AlertBudgetSettings } from './alert-budget.ts';
 import { agreementGate, DEFAULT_AGREEMENT_SETTINGS } from './agreement-gate.ts';
 import type { AgreementSettings } from './agreement-gate.ts';
+import { DEFAULT_REGIME_SETTINGS, LEVEL_EXCURSION_STATE_BYTES, LevelExcursion, VOLATILITY_SHIFT_STATE_BYTES, VolatilityShift } from './regime-evidence.ts';
+import type { RegimeSettings } from './regime-evidence.ts';
 
 /** The detector's knobs: one global configuration for every series (never tuned per series). */
-export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings, AlertMemorySettings, AlertBudgetSettings, AgreementSettings {
+export interface DetectorSettings extends NoveltySettings, SpectralResidualSettings, PatternChangeSettings, ShapeNoveltySettings, AlertMemorySettings, AlertBudgetSettings, AgreementSettings, RegimeSettings {
   /** Points a series must have seen before it scores above 0. */
   warmupPoints: number;
   /** Weight of a new point in the baseline level after warm-up. */
@@ -173,6 +178,11 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
   smoothLongAlpha: number;
   /** The short roughness is floored at this share of the long-run one (caps the evidence at its inverse). */
   smoothFloor: number;
+  /**
+   * A capped point evidence (at the cap) cannot beat a record that was itself set at the cap, at least
+   * this share of it, however much that record decayed: a tie, not a new record. 0 = off.
+   */
+  capRecordGuard: number;
   /** Hold escape on magnitudes: during a hold, an uncapped |z| ≥ this × the one that started it escapes. 0 = off. */
   holdEscapeRatio: number;
   /**
@@ -222,6 +232,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   ...DEFAULT_ALERT_MEMORY_SETTINGS,
   ...DEFAULT_ALERT_BUDGET_SETTINGS,
   ...DEFAULT_AGREEMENT_SETTINGS,
+  ...DEFAULT_REGIME_SETTINGS,
   useSeasonal: true,
   useMultiScale: true,
   useChangePoint: true,
@@ -242,6 +253,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   smoothLongAlpha: 0.003,
   smoothFloor: 0.05,
   holdEscapeRatio: 1.1,
+  capRecordGuard: 0,
   useShapeNovelty: false,
 });
 
@@ -250,7 +262,9 @@ const DAY_MS = 86_400_000;
 /** Gaussian: E|x| = σ·√(2/π), so σ ≈ 1.2533 × mean absolute deviation. */
 const MAD_TO_SIGMA = 1.2533;
 const MAX_SCALES = 4;
-const FEATURES = MAX_SCALES + 7;
+const FEATURES = MAX_SCALES + 9;
+const F_VOLSHIFT = MAX_SCALES + 7;
+const F_EXCURSION = MAX_SCALES + 8;
 const F_LOG = MAX_SCALES + 6;
 const F_OVERSHOOT = MAX_SCALES + 4;
 const F_SMOOTH = MAX_SCALES + 5;
@@ -266,7 +280,7 @@ const STATE_SIZE = F_MAX + FEATURES;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 34 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 34 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useVolatilityShift ? VOLATILITY_SHIFT_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useLevelExcursion ? LEVEL_EXCURSION_STATE_BYTES : 0);
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
@@ -321,6 +335,10 @@ export class StreamingDetector {
   private readonly memory: AlertMemory | null;
   /** The alert budget (null when its weight is 0). */
   private readonly budget: AlertBudget | null;
+  /** Volatility-shift evidence (null when switched off). */
+  private readonly volShift: VolatilityShift | null;
+  /** Level-excursion evidence (null when switched off). */
+  private readonly excursion: LevelExcursion | null;
 
   constructor(private readonly s: Readonly<DetectorSettings> = DEFAULT_DETECTOR_SETTINGS) {
     this.novelty = s.useNovelty ? new ContextNovelty(s) : null;
@@ -329,6 +347,8 @@ export class StreamingDetector {
     this.shape = s.useShapeNovelty ? new ShapeNovelty(s) : null;
     this.memory = s.memoryFactor < 1 ? new AlertMemory(s) : null;
     this.budget = s.budgetWeight > 0 ? new AlertBudget(s) : null;
+    this.volShift = s.useVolatilityShift ? new VolatilityShift(s) : null;
+    this.excursion = s.useLevelExcursion ? new LevelExcursion(s) : null;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -431,6 +451,14 @@ export class StreamingDetector {
       const alpha = this.n < s.warmupPoints ? 1 / this.n : s.scaleAlpha;
       this.diffScale += alpha * (Math.min(Math.abs(value - this.prev), s.huberK * Math.max(this.diffScale, floor)) - this.diffScale);
     }
+    if (this.volShift !== null) {
+      const f = this.feature(F_VOLSHIFT, this.volShift.update(value, floor));
+      if (f > e) e = f;
+    }
+    if (this.excursion !== null) {
+      const f = this.feature(F_EXCURSION, this.excursion.update(value, floor));
+      if (f > e) e = f;
+    }
     if (this.sr !== null) {
       const f = this.sr.update(value, Math.abs(zc));
       if (f > e) e = f;
@@ -513,7 +541,8 @@ export class StreamingDetector {
     const m = this.st[F_MAX + i];
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
-    const out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
+    let out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
+    if (s.capRecordGuard > 0 && i === MAX_SCALES && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
     if (out > s.agreementLevel) this.agreeing++;
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
     // A warm-up point's |z| comes from a scale estimated from a few points and overstates the point;
@@ -530,6 +559,8 @@ export class StreamingDetector {
       return Math.sqrt(a / (2 - a)) * MAD_TO_SIGMA;
     }
     if (i === F_SMOOTH) return 1;
+    if (i === F_VOLSHIFT) return this.s.volShiftNoise;
+    if (i === F_EXCURSION) return Math.sqrt(this.s.excursionMidAlpha / (2 - this.s.excursionMidAlpha)) * MAD_TO_SIGMA;
     return i === MAX_SCALES + 1 ? 2 : MAD_TO_SIGMA;
   }
 

@@ -174,6 +174,13 @@ if (!args['no-ablation']) {
     ['novelty: time-of-day', { noveltyDayBuckets: 48 }, true],
     // Session 6: ARTime-style shape novelty over windows of a downsampled series (shape-novelty.ts).
     ['shape novelty', { useShapeNovelty: !DEFAULT_DETECTOR_SETTINGS.useShapeNovelty }],
+    // Session 7: regime evidence (regime-evidence.ts): the noise growing while the level stays, and a
+    // medium level far from the long-run one in long-run spreads (off).
+    ['volatility shift', { useVolatilityShift: !DEFAULT_DETECTOR_SETTINGS.useVolatilityShift }],
+    ['level excursion', { useLevelExcursion: !DEFAULT_DETECTOR_SETTINGS.useLevelExcursion }],
+    // A capped point evidence may not beat a record itself set at the cap (≥ 0.8 of it): more NAB, but
+    // a smaller recurring fault on the same series is then missed (streaming-detector.test.ts; off).
+    ['cap record guard 0.8', { capRecordGuard: 0.8 }, true],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
