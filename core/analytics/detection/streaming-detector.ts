@@ -323,6 +323,8 @@ export class StreamingDetector {
   private youth = 1;
   /** Residual features above `agreementLevel` of their record at this point (the agreement gate's count). */
   private agreeing = 0;
+  /** `agreementLevel`, read once: `feature` runs several times per point, and a field is cheaper than a settings lookup. */
+  private readonly agreeLevel: number;
   /** The context-novelty channel (null when switched off). */
   private readonly novelty: ContextNovelty | null;
   /** The spectral-residual channel (null when switched off). */
@@ -349,6 +351,7 @@ export class StreamingDetector {
     this.budget = s.budgetWeight > 0 ? new AlertBudget(s) : null;
     this.volShift = s.useVolatilityShift ? new VolatilityShift(s) : null;
     this.excursion = s.useLevelExcursion ? new LevelExcursion(s) : null;
+    this.agreeLevel = s.agreementLevel;
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -500,10 +503,11 @@ export class StreamingDetector {
     const pc = this.pattern !== null ? this.pattern.update(ts, value) : 0;
     const sh = this.shape !== null ? this.shape.update(value, this.n) : 0;
     this.n++;
-    let best = nov > out ? nov : out;
+    // The agreement gate judges the residual score only; the other channels then compete with what is left.
+    let best = out > 0 ? agreementGate(out, this.agreeing, s) : 0;
+    if (nov > best) best = nov;
     if (pc > best) best = pc;
     if (sh > best) best = sh;
-    if (best === out) best = agreementGate(best, this.agreeing, s);
     if (this.memory !== null) best = this.memory.gate(best);
     if (this.budget !== null) best = this.budget.gate(best);
     // The refractory counts points whatever their score, and a clearly stronger event escapes it (a
@@ -543,7 +547,7 @@ export class StreamingDetector {
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     let out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
     if (s.capRecordGuard > 0 && i === MAX_SCALES && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
-    if (out > s.agreementLevel) this.agreeing++;
+    if (out > this.agreeLevel) this.agreeing++;
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
     // A warm-up point's |z| comes from a scale estimated from a few points and overstates the point;
     // learned in full it can hide later spikes of the same size for thousands of points.
