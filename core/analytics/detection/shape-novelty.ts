@@ -103,24 +103,32 @@ export const SHAPE_NOVELTY_STATE_BYTES =
   16 * 8 +
   64;
 
+/** Slots of the scalar block at the start of the state's Float64Array (doubles kept off the object, see `f64`). */
+const LO = 0;
+const HI = 1;
+const USUAL = 2;
+const RECORD = 3;
+const MAX_SIZE = 4;
+const FLOOR = 5;
+const SCALARS = 6;
+
 /** One series' shape-novelty state. */
 export class ShapeNovelty {
-  /** Sum and count of the slot being filled. */
+  /** Sum and count of the slot being filled, for `update` (the detector keeps its own and calls `slot`). */
   private slotSum = 0;
   private slotCount = 0;
   /**
-   * The series' numbers in one Float64Array: the last `shapeWindow` slot means twice over (a ring
-   * written at `ringPos` and `ringPos + shapeWindow`, so the window reads in order without a modulo),
-   * then per category the slot it last matched (for replacement of the least recently used).
+   * The series' numbers in one Float64Array: the scalars (range of slot means seen so far, the usual
+   * window range, the distance's record, the vigilance size and the distance floor: doubles as object
+   * fields would each be a boxed number elsewhere in the heap, one more cache line per slot), the last
+   * `shapeWindow` slot means twice over (a ring written at `ringPos` and `ringPos + shapeWindow`, so the
+   * window reads in order without a modulo), then per category the slot it last matched (for
+   * replacement of the least recently used).
    */
   private readonly f64: Float64Array;
+  private readonly lastAt: number;
   private ringPos = 0;
   private slots = 0;
-  /** Range of slot means seen so far. */
-  private lo = Infinity;
-  private hi = -Infinity;
-  /** The series' usual window range (EWMA). */
-  private usualRange = 0;
   /**
    * The boxes in one Float32Array, in three blocks: per category its level and amplitude sides
    * (lower, upper, lower, upper: 16 bytes, so the search rejects most boxes from one compact block
@@ -132,9 +140,6 @@ export class ShapeNovelty {
   private readonly sizeAt: number;
   private used = 0;
   private readonly dim: number;
-  private readonly maxSize: number;
-  private readonly floor: number;
-  private record = 0;
   private holdLeft = 0;
 
   constructor(private readonly s: ShapeNoveltyConfig) {
@@ -143,68 +148,85 @@ export class ShapeNovelty {
     if (s.shapeCategories < 1 || s.shapeCategories > MAX_CATEGORIES) throw new RangeError(`shapeCategories must be 1..${MAX_CATEGORIES}`);
     if (!(s.shapeVigilance > 0 && s.shapeVigilance < 1)) throw new RangeError('shapeVigilance must be in (0, 1)');
     this.dim = s.shapeWindow + EXTRA;
-    this.f64 = new Float64Array(2 * s.shapeWindow + s.shapeCategories);
+    this.lastAt = SCALARS + 2 * s.shapeWindow;
+    this.f64 = new Float64Array(this.lastAt + s.shapeCategories);
     this.restAt = s.shapeCategories * 2 * EXTRA;
     this.sizeAt = s.shapeCategories * 2 * this.dim;
     this.f32 = new Float32Array(this.sizeAt + s.shapeCategories);
     const total = s.shapeWindow + EXTRA * s.shapeLevelWeight;
-    this.maxSize = (1 - s.shapeVigilance) * total;
-    this.floor = s.shapeFloor * total;
+    this.f64[LO] = Infinity;
+    this.f64[HI] = -Infinity;
+    this.f64[MAX_SIZE] = (1 - s.shapeVigilance) * total;
+    this.f64[FLOOR] = s.shapeFloor * total;
+  }
+
+  /** The distance's running record (read by the brute-force comparison test). */
+  get record(): number {
+    return this.f64[RECORD];
   }
 
   /** Scores `value` (finite), the detector's point number `n` (1 for the second point it learned), in [0, 1], then learns it. */
   update(value: number, n: number): number {
-    // The per-point path is this much: small enough for the optimiser to inline into the detector's
-    // own update at almost no cost of its inlining budget, so the other channels stay inlined there.
     this.slotSum += value;
-    return ++this.slotCount < this.s.shapeSlot ? 0 : this.endSlot(n);
-  }
-
-  /** Closes a slot: scores the window it completes (at the slot's last point, the detector's point number `n`), then learns it. */
-  private endSlot(n: number): number {
-    const s = this.s;
+    if (++this.slotCount < this.s.shapeSlot) return 0;
     const mean = this.slotSum / this.slotCount;
     this.slotSum = 0;
     this.slotCount = 0;
+    return this.slot(mean, n);
+  }
+
+  /**
+   * Closes a slot whose points average `mean` (summed in order, divided by `shapeSlot`): scores the
+   * window it completes (at the slot's last point, the detector's point number `n`), then learns it.
+   * The detector sums its slots in its own state and calls this once a slot, so the channel's state is
+   * not touched at the other points of the slot.
+   */
+  slot(mean: number, n: number): number {
+    const s = this.s;
     const w = s.shapeWindow;
-    this.f64[this.ringPos] = mean;
-    this.f64[this.ringPos + w] = mean;
+    const f = this.f64;
+    const ringAt = SCALARS + this.ringPos;
+    f[ringAt] = mean;
+    f[ringAt + w] = mean;
     if (++this.ringPos === w) this.ringPos = 0;
     this.slots++;
-    if (mean < this.lo) this.lo = mean;
-    if (mean > this.hi) this.hi = mean;
+    if (mean < f[LO]) f[LO] = mean;
+    if (mean > f[HI]) f[HI] = mean;
     if (this.slots < w) return 0;
     // The window's vector, in the shared scratch buffer: the level and amplitude (weighted), then the shape.
     const x = SCRATCH;
-    const ring = this.f64;
-    // The window, oldest first, is ring[from .. from + w).
-    const from = this.ringPos;
+    // The window, oldest first, is f[from .. from + w).
+    const from = SCALARS + this.ringPos;
     let mn = Infinity;
     let mx = -Infinity;
     for (let i = from; i < from + w; i++) {
-      const v = ring[i];
+      const v = f[i];
       if (v < mn) mn = v;
       if (v > mx) mx = v;
     }
     const range = mx - mn;
-    this.usualRange = this.usualRange === 0 ? range : this.usualRange + RANGE_ALPHA * (range - this.usualRange);
+    const usual = f[USUAL];
+    const usualRange = usual === 0 ? range : usual + RANGE_ALPHA * (range - usual);
+    f[USUAL] = usualRange;
     // A quiet window's shape is its noise: flatten it toward the middle in proportion to how quiet it is.
-    const span = Math.max(range, s.shapeFlatFloor * this.usualRange, 1e-12);
+    const span = Math.max(range, s.shapeFlatFloor * usualRange, 1e-12);
     const mid = (mx + mn) / 2;
     // The level and amplitude come first: they tell most boxes apart, so the matching's early exit
     // leaves most boxes after a component or two.
-    const seen = this.hi - this.lo;
+    const lo = f[LO];
+    const seen = f[HI] - lo;
     const lw = s.shapeLevelWeight;
-    x[0] = seen > 0 ? (lw * (mid - this.lo)) / seen : 0;
+    x[0] = seen > 0 ? (lw * (mid - lo)) / seen : 0;
     x[1] = seen > 0 ? (lw * range) / seen : 0;
-    for (let k = 0; k < w; k++) x[EXTRA + k] = 0.5 + (ring[from + k] - mid) / span;
-    const d = this.match(x);
+    for (let k = 0; k < w; k++) x[EXTRA + k] = 0.5 + (f[from + k] - mid) / span;
+    const record = f[RECORD];
+    const d = this.match(x, record * s.shapeMaxDecay);
     // The evidence is the distance's excess over its record, which learns from the first window on.
     // The first windows are far from the few boxes there are yet, so the record remembers that
     // transient for about 1/(1 − shapeMaxDecay) slots; a record that starts learning halfway through
     // the warm-up sees new shapes sooner but, measured on NAB, adds more false positives than windows.
-    const e = d / Math.max(this.record, this.floor);
-    this.record = Math.max(this.record * s.shapeMaxDecay, d);
+    const e = d / Math.max(record, f[FLOOR]);
+    f[RECORD] = Math.max(record * s.shapeMaxDecay, d);
     if (n < s.shapeWarmup) return 0;
     let out = e > 1 ? 1 - Math.exp(-(e - 1) / s.shapeScoreScale) : 0;
     if (this.holdLeft > 0) {
@@ -219,16 +241,21 @@ export class ShapeNovelty {
    * it resonates with grows to include it, or it founds a box (replacing the least recently used).
    * The search is exact: every box is measured, in index order, component by component in the
    * vector's order, and stops only once the partial distance shows the box can be neither the
-   * nearest nor the best resonating one.
+   * nearest (while that matters, below) nor the best resonating one.
+   *
+   * The nearest distance d matters only above `need`, the record's next value before d (record ×
+   * shapeMaxDecay): at or below it, d scores 0 and leaves the record at `need` whatever its value. So
+   * once a box within `need` is found, the search looks only for the best resonating box, and the
+   * distance it returns is then only known to be ≤ `need` (on NAB that is 99 % of windows).
    */
-  private match(x: Float64Array): number {
+  private match(x: Float64Array, need: number): number {
     const dim = this.dim;
     const b = this.f32;
     const restAt = this.restAt;
     const sizeAt = this.sizeAt;
     const rdim2 = 2 * (dim - EXTRA);
     const used = this.used;
-    const maxSize = this.maxSize;
+    const maxSize = this.f64[MAX_SIZE];
     const x0 = x[0];
     const x1 = x[1];
     let nearest = Infinity;
@@ -237,10 +264,11 @@ export class ShapeNovelty {
     for (let j = 0; j < used; j++) {
       // Grown to include x, box j's summed side lengths are its size plus x's distance outside it, so
       // it resonates while that distance is within its slack. The distance only grows with k: stop
-      // once it can neither make box j the nearest nor the best resonating box.
+      // once it can neither make box j the best resonating box nor (while above `need`) the nearest.
       const slack = maxSize - b[sizeAt + j];
       const cap = slack + Number.EPSILON * 8;
-      const stop = nearest > (bestOut < cap ? bestOut : cap) ? nearest : bestOut < cap ? bestOut : cap;
+      const bb = bestOut < cap ? bestOut : cap;
+      const stop = nearest > need && nearest > bb ? nearest : bb;
       // Level and amplitude, from the compact block.
       const e = 4 * j;
       let out = 0;
@@ -298,7 +326,7 @@ export class ShapeNovelty {
     size += b[e + 3] - b[e + 2];
     for (let k = EXTRA, i = r; k < dim; k++, i += 2) size += b[i + 1] - b[i];
     b[sizeAt + j] = size;
-    this.f64[2 * this.s.shapeWindow + j] = this.slots;
+    this.f64[this.lastAt + j] = this.slots;
     return this.used === 1 && best < 0 ? 0 : nearest;
   }
 
@@ -306,7 +334,7 @@ export class ShapeNovelty {
   private found(): number {
     if (this.used < this.s.shapeCategories) return this.used++;
     const last = this.f64;
-    const at = 2 * this.s.shapeWindow;
+    const at = this.lastAt;
     let j = 0;
     for (let i = 1; i < this.used; i++) if (last[at + i] < last[at + j]) j = i;
     return j;

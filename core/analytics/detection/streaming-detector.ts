@@ -275,7 +275,9 @@ const H_DAYS = 72;
 const H_LASTDAY = 96;
 const MS = 120;
 const F_MAX = MS + MAX_SCALES;
-const STATE_SIZE = F_MAX + FEATURES;
+/** The shape-novelty channel's slot sum and count, kept here so the channel's own state is touched once a slot, not at every point. */
+const SHAPE_SUM = F_MAX + FEATURES;
+const STATE_SIZE = SHAPE_SUM + 2;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
 const WARMUP_SKIP = 5;
 
@@ -501,7 +503,15 @@ export class StreamingDetector {
     const out = raw > 0 ? 1 - Math.pow(1 - raw, s.outputPower) : 0;
     const nov = this.novelty !== null ? this.novelty.update(value, this.n, ts) : 0;
     const pc = this.pattern !== null ? this.pattern.update(ts, value) : 0;
-    const sh = this.shape !== null ? this.shape.update(value, this.n) : 0;
+    let sh = 0;
+    if (this.shape !== null) {
+      const st = this.st;
+      st[SHAPE_SUM] += value;
+      if (++st[SHAPE_SUM + 1] === s.shapeSlot) {
+        sh = this.shape.slot(st[SHAPE_SUM] / s.shapeSlot, this.n);
+        st[SHAPE_SUM] = st[SHAPE_SUM + 1] = 0;
+      }
+    }
     this.n++;
     // The agreement gate judges the residual score only; the other channels then compete with what is left.
     let best = out > 0 ? agreementGate(out, this.agreeing, s) : 0;
