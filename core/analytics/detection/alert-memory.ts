@@ -28,7 +28,7 @@ export interface AlertMemorySettings {
 
 /** The gate's one global configuration (spread into `DEFAULT_DETECTOR_SETTINGS`; chosen on corpus-wide NAB results). */
 export const DEFAULT_ALERT_MEMORY_SETTINGS: Readonly<AlertMemorySettings> = Object.freeze({
-  memoryDecay: 0.999,
+  memoryDecay: 0.9988,
   memoryFactor: 0.9,
 });
 

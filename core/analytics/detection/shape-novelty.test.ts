@@ -32,10 +32,10 @@ function channelScores(values: Float64Array): Float64Array {
 const maxOf = (xs: Float64Array, from: number, to: number) => xs.slice(from, to).reduce((a, b) => Math.max(a, b), 0);
 
 test('a shape never made before is flagged although every value is in the usual range', () => {
-  // Sixty periods in (1,440 slots): the distance's record has forgotten the learning transient of the
-  // first windows (its decay is 0.999 per slot; 30 periods in, the same stretch scores only 0.07).
-  const from = 60 * PERIOD;
-  const values = sawtooth(66 * PERIOD, 1, from, from + 2 * PERIOD);
+  // Ninety periods in (1,728 slots): the distance's record has forgotten the learning transient of the
+  // first windows (its decay is 0.9993 per slot; 60 periods in, the same stretch scores only 0.24).
+  const from = 90 * PERIOD;
+  const values = sawtooth(96 * PERIOD, 1, from, from + 2 * PERIOD);
   const scores = channelScores(values);
   const peak = maxOf(scores, from, from + 2 * PERIOD);
   assert.ok(peak >= 0.6, `peak in the reversed stretch ${peak.toFixed(3)}`);
@@ -44,8 +44,8 @@ test('a shape never made before is flagged although every value is in the usual 
 });
 
 test('switched on, the channel makes the detector alert on the reversed stretch, which its other channels do not', () => {
-  const from = 60 * PERIOD;
-  const values = sawtooth(66 * PERIOD, 1, from, from + 2 * PERIOD);
+  const from = 90 * PERIOD;
+  const values = sawtooth(96 * PERIOD, 1, from, from + 2 * PERIOD);
   const ts = Float64Array.from(values, (_, i) => Date.parse('2026-01-01T00:00:00Z') + i * 60_000);
   const withChannel = maxOf(scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useShapeNovelty: true }), from, from + 2 * PERIOD);
   const without = maxOf(scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, useShapeNovelty: false }), from, from + 2 * PERIOD);

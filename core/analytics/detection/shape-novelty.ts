@@ -72,7 +72,7 @@ export const DEFAULT_SHAPE_NOVELTY_SETTINGS: Readonly<ShapeNoveltySettings> = Ob
   shapeLevelWeight: 1,
   shapeFlatFloor: 3,
   shapeWarmup: 400,
-  shapeMaxDecay: 0.999,
+  shapeMaxDecay: 0.9993,
   shapeFloor: 0.02,
   shapeScoreScale: 0.6,
   shapeHoldLevel: 0.3,

@@ -155,7 +155,7 @@ test('where spikes beyond the point-evidence cap are routine, only a clearly lar
   const values = Float64Array.from({ length: n }, (_, i) => 40 + 2 * rand() + (i % 50 === 25 ? 60 + 10 * rand() : 0) + (i === 5000 ? 200 : 0));
   const scores = scoreSeries(ts, values);
   // The counterfactual isolates the residual channel: a spike three times the routine ones is also a
-  // new shape, which the shape-novelty channel (off by default) flags on its own when switched on.
+  // new shape, which the shape-novelty channel flags on its own, so it is switched off here.
   const capped = scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, usePointOvershoot: false, holdEscapeRatio: 0, useShapeNovelty: false });
   assert.ok(scores[5000] >= 0.6, `the large spike scores ${scores[5000].toFixed(3)}`);
   assert.ok(capped[5000] < 0.6, `capped only, the large spike ties with the routine ones (${capped[5000].toFixed(3)})`);
@@ -180,6 +180,25 @@ test('a clearly larger spike escapes the hold started by a capped one', () => {
   assert.ok(noEscape < 0.6, `without the escape on magnitudes the hold damps it (${noEscape.toFixed(3)})`);
   const cappedOnly = at({ usePointOvershoot: false })[3100];
   assert.ok(cappedOnly < 0.6, `without the uncapped evidence it ties with the first (${cappedOnly.toFixed(3)})`);
+});
+
+test('where runs beyond the cap are routine, a capped spike cannot beat a record set at the cap; where they are rare it still can', () => {
+  // A spike of 20–40 scales every 400 points: each finds the capped record decayed by 2 % and would
+  // beat it (a tie in truth). Routine (≥ 4 recent runs beyond the cap), the guard holds the tie.
+  const rand = seededRandom(21);
+  const n = 12_000;
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * 300_000);
+  const values = Float64Array.from({ length: n }, (_, i) => 40 + 2 * rand() + (i % 400 === 25 ? 40 + 40 * rand() : 0));
+  const alerts = (scores: Float64Array) => [...scores.keys()].filter((i) => i > 2000 && scores[i] >= 0.6).length;
+  const guarded = alerts(scoreSeries(ts, values));
+  const unguarded = alerts(scoreSeries(ts, values, { ...DEFAULT_DETECTOR_SETTINGS, capRecordGuard: 0 }));
+  assert.ok(guarded < unguarded, `${guarded} alerts with the guard, ${unguarded} without`);
+  // Rare: the guard waits for routine. Applied from the first run on, it would hide a second, smaller
+  // spike (still beyond the cap, but below the first in uncapped scales): session 4's failure.
+  const rare = Float64Array.from({ length: 5000 }, (_, i) => 40 + 2 * rand() + (i === 2000 ? 60 : i === 3000 ? 20 : 0));
+  const rareTs = ts.subarray(0, 5000);
+  assert.ok(scoreSeries(rareTs, rare)[3000] >= 0.6, 'the second, smaller of two rare spikes alerts');
+  assert.ok(scoreSeries(rareTs, rare, { ...DEFAULT_DETECTOR_SETTINGS, capRoutineEvents: 0 })[3000] < 0.6, 'a guard that does not wait for routine hides it');
 });
 
 test('after a very large fault, a rare spike beyond the cap still alerts at its first point', () => {

@@ -23,6 +23,8 @@
  *    the strongest normalised evidence e becomes the score 1 − exp(−(e − 1)/s) in [0, 1].
  *    The point evidence |z| is capped (one large fault must not hide the next ones); beside it the
  *    uncapped |z| against its own record lets a clearly larger spike stand out where capped ones are routine.
+ *    Where runs beyond the cap are routine (several recent ones), a point at the cap ties with a capped
+ *    record set at the cap instead of beating its decayed value; where they are rare it still beats it.
  * 6. Re-alert suppression: a score not above the recent maximum score is damped, and after an
  *    alert-level score a hold damps what follows unless it is a clearly stronger event, so one
  *    incident is flagged once, at its start.
@@ -32,9 +34,9 @@
  *    recent values beyond the series' habit flags a new shape even inside the usual range. The output
  *    is the larger of the residual score and the novelty score.
  * 8. Pattern change, a channel of its own (pattern-change.ts): a sustained departure from a time-of-day
- *    profile learned over days (a daily peak that does not come). The output is the largest of the three.
- * 8b. Shape novelty, a channel of its own (shape-novelty.ts, off by default): a window of the
- *    downsampled series that matches none of the series' prototype shapes.
+ *    profile learned over days (a daily peak that does not come).
+ * 8b. Shape novelty, a channel of its own (shape-novelty.ts): a window of the downsampled series
+ *    that matches none of the series' prototype shapes. The output is the largest of the four.
  * 9. Alert refractory across the channels: after an alert-level output the next outputs are damped
  *    unless clearly stronger, so one event is not flagged twice, once by each channel.
  * 10. Alert memory (alert-memory.ts): a combined score not above the decaying score of the series'
@@ -180,15 +182,22 @@ export interface DetectorSettings extends NoveltySettings, SpectralResidualSetti
   smoothFloor: number;
   /**
    * A capped point evidence (at the cap) cannot beat a record that was itself set at the cap, at least
-   * this share of it, however much that record decayed: a tie, not a new record. 0 = off.
+   * this share of it, however much that record decayed: a tie, not a new record; only where points
+   * beyond the cap are routine (`capRoutineEvents`), so a rare smaller recurrence still alerts. 0 = off.
    */
   capRecordGuard: number;
+  /**
+   * The guard applies only where points beyond the cap are routine: at least this many separate runs
+   * of them (onsets, counted with `capRoutineDecay` per point) before the point. 0 = always.
+   */
+  capRoutineEvents: number;
+  /** Per-point decay of the count of beyond-cap runs. */
+  capRoutineDecay: number;
   /** Hold escape on magnitudes: during a hold, an uncapped |z| ≥ this × the one that started it escapes. 0 = off. */
   holdEscapeRatio: number;
   /**
    * Shape-novelty evidence (shape-novelty.ts): a short downsampled window whose shape matches no
-   * prototype. Off: it raises NAB and passes the demo estate's gate, but halves the per-series rate
-   * (README, "Anomaly detection").
+   * prototype. On since session 8 (README, "Anomaly detection": what it adds and what it costs).
    */
   useShapeNovelty: boolean;
 }
@@ -211,7 +220,7 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   cusumMaxDecay: 0.99995,
   pointMaxDecay: 0.99995,
   pointEvidenceCap: 20,
-  calibrationPower: 1.25,
+  calibrationPower: 1.21,
   recordHorizon: 1000,
   scoreScale: 0.6,
   outputPower: 30,
@@ -253,8 +262,10 @@ export const DEFAULT_DETECTOR_SETTINGS: Readonly<DetectorSettings> = Object.free
   smoothLongAlpha: 0.003,
   smoothFloor: 0.05,
   holdEscapeRatio: 1.1,
-  capRecordGuard: 0,
-  useShapeNovelty: false,
+  capRecordGuard: 0.8,
+  capRoutineEvents: 4,
+  capRoutineDecay: 0.9995,
+  useShapeNovelty: true,
 });
 
 const HOUR_MS = 3_600_000;
@@ -323,6 +334,11 @@ export class StreamingDetector {
   private refractLeft = 0;
   private refractPeak = 0;
   private youth = 1;
+  /** Runs of points beyond the point-evidence cap (onsets, decaying): how routine such points are here. */
+  private capRuns = 0;
+  private lastBeyondCap = false;
+  /** Whether the cap-record guard applies at this point. */
+  private capGuardOn = false;
   /** Residual features above `agreementLevel` of their record at this point (the agreement gate's count). */
   private agreeing = 0;
   /** `agreementLevel`, read once: `feature` runs several times per point, and a field is cheaper than a settings lookup. */
@@ -400,6 +416,13 @@ export class StreamingDetector {
     // Evidence: each feature's value now, relative to its own history when self-normalising.
     const zc = Math.max(-20, Math.min(20, z));
     const az = Math.abs(z);
+    if (s.capRecordGuard > 0) {
+      this.capRuns *= s.capRoutineDecay;
+      this.capGuardOn = this.capRuns >= s.capRoutineEvents;
+      const beyond = az >= s.pointEvidenceCap;
+      if (beyond && !this.lastBeyondCap && this.n >= s.warmupPoints) this.capRuns++;
+      this.lastBeyondCap = beyond;
+    }
     let e = this.feature(MAX_SCALES, Math.min(s.pointEvidenceCap, az));
     if (s.usePointOvershoot) {
       const f = this.feature(F_OVERSHOOT, az);
@@ -556,7 +579,7 @@ export class StreamingDetector {
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     let out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
-    if (s.capRecordGuard > 0 && i === MAX_SCALES && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
+    if (s.capRecordGuard > 0 && this.capGuardOn && i === MAX_SCALES && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
     if (out > this.agreeLevel) this.agreeing++;
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
     // A warm-up point's |z| comes from a scale estimated from a few points and overstates the point;

@@ -154,7 +154,7 @@ if (!args['no-ablation']) {
     ['warm-up point records half', { warmupRecordShare: 1 }, false],
     // Session 6: the alert memory (a repeat no stronger than the last alert is ×0.9), the refractory's
     // escape at 0.1 instead of 0.5, and the alert budget (off: it loses windows faster than FPs).
-    ['alert memory 0.999, × 0.9', { memoryFactor: 1 }, false],
+    ['alert memory 0.9988, × 0.9', { memoryFactor: 1 }, false],
     ['refractory escape 0.1 (0.5)', { refractoryEscape: 0.5 }, false],
     ['alert budget 0.999, 2 free, 20', { budgetWeight: 20 }, true],
     // Session 7: a residual alert that at most one feature supports needs near certainty (agreement-gate.ts).
@@ -178,9 +178,14 @@ if (!args['no-ablation']) {
     // medium level far from the long-run one in long-run spreads (off).
     ['volatility shift', { useVolatilityShift: !DEFAULT_DETECTOR_SETTINGS.useVolatilityShift }],
     ['level excursion', { useLevelExcursion: !DEFAULT_DETECTOR_SETTINGS.useLevelExcursion }],
-    // A capped point evidence may not beat a record itself set at the cap (≥ 0.8 of it): more NAB, but
-    // a smaller recurring fault on the same series is then missed (streaming-detector.test.ts; off).
-    ['cap record guard 0.8', { capRecordGuard: 0.8 }, true],
+    // A capped point evidence may not beat a record itself set at the cap (≥ 0.8 of it) where runs beyond
+    // the cap are routine (≥ 4 recent ones; session 8). Applied everywhere (session 7's version) a
+    // smaller recurring fault on the same series is missed (streaming-detector.test.ts).
+    ['cap guard where routine', { capRecordGuard: 0 }, false],
+    ['cap guard everywhere', { capRoutineEvents: 0 }, true],
+    // Session 8's record lengths: the alert memory at 0.9988 (was 0.999), the shape record at 0.9993 (0.999).
+    ['memory decay 0.9988 (0.999)', { memoryDecay: 0.999 }, false],
+    ['shape record 0.9993 (0.999)', { shapeMaxDecay: 0.999 }, false],
   ];
   console.log(`${'ingredient'.padEnd(28)}${'state'.padEnd(12)}${PROFILES.map((p) => SHORT[p].padStart(10)).join('')}   Δ standard`);
   for (const [label, patch, state] of variants) {
