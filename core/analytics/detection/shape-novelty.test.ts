@@ -96,7 +96,7 @@ class BruteForceShapeNovelty {
   private lo = Infinity;
   private hi = -Infinity;
   private usualRange = 0;
-  private boxes: { lo: number[]; hi: number[]; size: number; lastUsed: number }[] = [];
+  boxes: { lo: number[]; hi: number[]; size: number; lastUsed: number }[] = [];
   record = 0;
   private holdLeft = 0;
 
@@ -165,10 +165,25 @@ class BruteForceShapeNovelty {
   }
 }
 
+/** The channel's boxes as [lower, upper] per component (level, amplitude, then shape) and size, read from its Float32Array. */
+function boxesOf(c: ShapeNovelty): { lo: number[]; hi: number[]; size: number }[] {
+  const { f32, used, restAt, sizeAt, dim } = c as unknown as { f32: Float32Array; used: number; restAt: number; sizeAt: number; dim: number };
+  return Array.from({ length: used }, (_, j) => {
+    const lo = [f32[4 * j], f32[4 * j + 2]];
+    const hi = [f32[4 * j + 1], f32[4 * j + 3]];
+    for (let k = 0; k < dim - 2; k++) {
+      lo.push(f32[restAt + j * 2 * (dim - 2) + 2 * k]);
+      hi.push(f32[restAt + j * 2 * (dim - 2) + 2 * k + 1]);
+    }
+    return { lo, hi, size: f32[sizeAt + j] };
+  });
+}
+
 test('the pruned box search finds what a brute-force search finds, window by window', () => {
   // Random walks with jumps, bursts and flat stretches: the boxes fill up, get replaced and overlap, so
-  // ties, containment and the early exits are all exercised. The record follows every window's
-  // nearest distance, so comparing it after each point compares the searches, not only the scores.
+  // ties, containment and the early exits are all exercised. The record follows the nearest distance
+  // whenever that can move it, and the boxes show which box each window grew or founded, so comparing
+  // both after each slot compares the searches, not only the scores.
   for (let seed = 1; seed <= 4; seed++) {
     const rand = seededRandom(seed);
     const fast = new ShapeNovelty(CONFIG);
@@ -182,6 +197,11 @@ test('the pruned box search finds what a brute-force search finds, window by win
       const b = plain.update(v, i);
       assert.equal(a, b, `seed ${seed}, point ${i}: score`);
       assert.equal((fast as unknown as { record: number }).record, plain.record, `seed ${seed}, point ${i}: nearest-distance record`);
+      if (i % CONFIG.shapeSlot === 0) {
+        const boxes = boxesOf(fast);
+        const same = boxes.length === plain.boxes.length && boxes.every((b, j) => b.size === plain.boxes[j].size && b.lo.every((v, k) => v === plain.boxes[j].lo[k] && b.hi[k] === plain.boxes[j].hi[k]));
+        assert.ok(same, `seed ${seed}, point ${i}: the boxes differ (a window grew or founded another box)`);
+      }
       if (a > 0) nonZero++;
     }
     assert.ok(nonZero > 0, `seed ${seed}: some windows scored`);

@@ -28,8 +28,9 @@
  * points before it and the point itself.
  *
  * Cost: the search over the boxes is most of it. It is exact (every box is measured, the early exits
- * only skip what cannot change the result; a unit test compares it with a plain brute-force search),
- * and the per-point path is two statements, so the optimiser inlines only those into the detector.
+ * only skip what cannot change the result; a unit test compares it with a plain brute-force search).
+ * The detector sums the slot in its own state and calls `slot` once a slot, so with many series
+ * interleaved the channel's state (out of cache by then) is touched once a slot, not at every point.
  */
 
 /** The channel's knobs (fields of the detector's `DetectorSettings`; one global configuration). */
@@ -132,8 +133,10 @@ export class ShapeNovelty {
   /**
    * The boxes in one Float32Array, in three blocks: per category its level and amplitude sides
    * (lower, upper, lower, upper: 16 bytes, so the search rejects most boxes from one compact block
-   * without touching their shape sides), then per category its shape sides (lower then upper per
-   * component), then per category its summed side lengths.
+   * without touching their shape sides), then per category its summed side lengths (read for every
+   * box the search visits), then per category its shape sides (lower then upper per component). It
+   * shares one ArrayBuffer with `f64` (one allocation instead of two: fewer objects, and about one
+   * cache line fewer a slot).
    */
   private readonly f32: Float32Array;
   private readonly restAt: number;
@@ -149,10 +152,13 @@ export class ShapeNovelty {
     if (!(s.shapeVigilance > 0 && s.shapeVigilance < 1)) throw new RangeError('shapeVigilance must be in (0, 1)');
     this.dim = s.shapeWindow + EXTRA;
     this.lastAt = SCALARS + 2 * s.shapeWindow;
-    this.f64 = new Float64Array(this.lastAt + s.shapeCategories);
-    this.restAt = s.shapeCategories * 2 * EXTRA;
-    this.sizeAt = s.shapeCategories * 2 * this.dim;
-    this.f32 = new Float32Array(this.sizeAt + s.shapeCategories);
+    const n64 = this.lastAt + s.shapeCategories;
+    this.sizeAt = s.shapeCategories * 2 * EXTRA;
+    this.restAt = this.sizeAt + s.shapeCategories;
+    const n32 = this.restAt + s.shapeCategories * 2 * (this.dim - EXTRA);
+    const buf = new ArrayBuffer(n64 * 8 + n32 * 4);
+    this.f64 = new Float64Array(buf, 0, n64);
+    this.f32 = new Float32Array(buf, n64 * 8, n32);
     const total = s.shapeWindow + EXTRA * s.shapeLevelWeight;
     this.f64[LO] = Infinity;
     this.f64[HI] = -Infinity;
