@@ -5,9 +5,10 @@
  *  2. The engine's path: `DetectorBank.runBatch` over metric batches (sorting, emission rules, entity
  *     bookkeeping included). Points/s, median of runs.
  *  3. Memory per series: heap growth per detector with 100,000 detectors alive (run with --expose-gc).
- * Usage: npm run bench  (or: node --expose-gc --import tsx test/bench/detector.bench.ts [--runs 5] [--spectral-residual])
+ * Usage: npm run bench  (or: node --expose-gc --import tsx test/bench/detector.bench.ts [--runs 5] [--spectral-residual] [--no-shape-novelty])
  * `--spectral-residual` scores 1 and 3 with the spectral-residual channel on (it is off by default);
- * `--shape-novelty` scores them with the shape-novelty channel on (it is off by default), to measure its cost.
+ * `--no-shape-novelty` scores them with the shape-novelty channel off (it is on by default since
+ * session 8), run back to back with the default to measure its cost; `--shape-novelty` switches it on.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_ANALYTICS_CONFIG } from '../../core/analytics/config.ts';
@@ -15,11 +16,12 @@ import { DetectorBank } from '../../core/analytics/detector.ts';
 import { DEFAULT_DETECTOR_SETTINGS, StreamingDetector } from '../../core/analytics/detection/streaming-detector.ts';
 import type { MetricBatch, SeriesKey } from '../../core/common/records.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, series: { type: 'string', default: '1000' }, points: { type: 'string', default: '5000' }, 'spectral-residual': { type: 'boolean', default: false }, 'shape-novelty': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, series: { type: 'string', default: '1000' }, points: { type: 'string', default: '5000' }, 'spectral-residual': { type: 'boolean', default: false }, 'shape-novelty': { type: 'boolean', default: false }, 'no-shape-novelty': { type: 'boolean', default: false } } });
 const settings = {
   ...DEFAULT_DETECTOR_SETTINGS,
   ...(values['spectral-residual'] ? { useSpectralResidual: true } : {}),
   ...(values['shape-novelty'] ? { useShapeNovelty: true } : {}),
+  ...(values['no-shape-novelty'] ? { useShapeNovelty: false } : {}),
 };
 const RUNS = Number(values.runs);
 const S = Number(values.series);
@@ -39,7 +41,7 @@ let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 for (let i = 0; i < P; i++) signal[i] = 100 + 20 * Math.sin((2 * Math.PI * i * STEP) / 86_400_000) + 5 * (rand() - 0.5) + (rand() < 0.002 ? 60 : 0);
 
-console.log(`# Watchfloor detector bench — ${S.toLocaleString('en')} series × ${P.toLocaleString('en')} points, ${RUNS} runs, one core${settings.useSpectralResidual ? ' (spectral residual on)' : ''}${settings.useShapeNovelty ? ' (shape novelty on)' : ''}`);
+console.log(`# Watchfloor detector bench — ${S.toLocaleString('en')} series × ${P.toLocaleString('en')} points, ${RUNS} runs, one core${settings.useSpectralResidual ? ' (spectral residual on)' : ''}${settings.useShapeNovelty ? ' (shape novelty on)' : ' (shape novelty off)'}`);
 
 /** CPU seconds this process used since `c0` (user + system): on a shared machine, the time on a core. */
 function cpuSeconds(c0: NodeJS.CpuUsage): number {
