@@ -279,70 +279,96 @@ const F_EXCURSION = MAX_SCALES + 8;
 const F_LOG = MAX_SCALES + 6;
 const F_OVERSHOOT = MAX_SCALES + 4;
 const F_SMOOTH = MAX_SCALES + 5;
-const H_LEVEL = 0;
-const H_SCALE = 24;
-const H_COUNT = 48;
-const H_DAYS = 72;
-const H_LASTDAY = 96;
-const MS = 120;
+/**
+ * Layout of a series' one Float64Array. With thousands of series interleaved, a series' state is out
+ * of the cache at each of its points, so what a point touches is kept together: the scalars first (a
+ * double field of an object is a heap number of its own in V8, another cache line to fetch), then the
+ * multi-scale EWMAs, the features' records and the shape slot's sum; the hour-of-day profile last, its
+ * five numbers per hour side by side (one line a point instead of five).
+ */
+const X_EXPECTED = 0;
+const X_LOWER = 1;
+const X_UPPER = 2;
+const X_RAW = 3;
+const X_LEVEL = 4;
+const X_SCALE = 5;
+const X_PREV = 6;
+const X_RESOLUTION = 7;
+const X_CUSUM_UP = 8;
+const X_VOL = 9;
+const X_DIFF_SCALE = 10;
+const X_CUSUM_DOWN = 11;
+const X_LAST_DIFF = 12;
+const X_ROUGH_SHORT = 13;
+const X_ROUGH_LONG = 14;
+const X_HOLD_Z = 15;
+const X_LOG_SCALE = 16;
+const X_RECENT_MAX = 17;
+const X_HOLD_PEAK = 18;
+const X_REFRACT_PEAK = 19;
+const X_YOUTH = 20;
+const X_CAP_RUNS = 21;
+const X_AGREE_LEVEL = 22;
+const SCALARS = 23;
+const MS = SCALARS;
 const F_MAX = MS + MAX_SCALES;
 /** The shape-novelty channel's slot sum and count, kept here so the channel's own state is touched once a slot, not at every point. */
 const SHAPE_SUM = F_MAX + FEATURES;
-const STATE_SIZE = SHAPE_SUM + 2;
+/** Per hour of the day, side by side: level, scale, count, days seen, last day seen. */
+const HOURS = SHAPE_SUM + 2;
+const H_STRIDE = 5;
+const H_LEVEL = 0;
+const H_SCALE = 1;
+const H_COUNT = 2;
+const H_DAYS = 3;
+const H_LASTDAY = 4;
+const STATE_SIZE = HOURS + 24 * H_STRIDE;
 /** Points at the very start whose features are not learned (their scale estimate is meaningless). */
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 34 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useVolatilityShift ? VOLATILITY_SHIFT_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useLevelExcursion ? LEVEL_EXCURSION_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 17 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useVolatilityShift ? VOLATILITY_SHIFT_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useLevelExcursion ? LEVEL_EXCURSION_STATE_BYTES : 0);
+
+const noiseCache = new WeakMap<Readonly<DetectorSettings>, Float64Array>();
+
+/** Each feature's size under Gaussian noise of unit scale (what `evidenceFloor` multiplies), once per configuration. */
+function noiseSizes(s: Readonly<DetectorSettings>): Float64Array {
+  let out = noiseCache.get(s);
+  if (out !== undefined) return out;
+  out = new Float64Array(FEATURES);
+  for (let i = 0; i < FEATURES; i++) {
+    if (i < MAX_SCALES) {
+      const a = s.scaleAlphas[i] ?? 0;
+      out[i] = Math.sqrt(a / (2 - a)) * MAD_TO_SIGMA;
+    } else if (i === F_SMOOTH) out[i] = 1;
+    else if (i === F_VOLSHIFT) out[i] = s.volShiftNoise;
+    else if (i === F_EXCURSION) out[i] = Math.sqrt(s.excursionMidAlpha / (2 - s.excursionMidAlpha)) * MAD_TO_SIGMA;
+    else out[i] = i === MAX_SCALES + 1 ? 2 : MAD_TO_SIGMA;
+  }
+  noiseCache.set(s, out);
+  return out;
+}
 
 /**
  * One series' detector. `update` returns the score of the point (in [0, 1]); after it, `expected`,
  * `lower` and `upper` describe the range the detector expected for that point.
  */
 export class StreamingDetector {
-  /** What the detector expected for the last point (before seeing it). */
-  expected = 0;
-  /** Lower end of the expected range of the last point (expected − 3σ). */
-  lower = 0;
-  /** Upper end of the expected range of the last point (expected + 3σ). */
-  upper = 0;
-  /** Raw (unsuppressed) score of the last point. */
-  raw = 0;
-
-  private n = 0;
-  private level = 0;
-  private scale = 0;
-  private prev = NaN;
-  private resolution = Infinity;
   /**
-   * All array state in one typed array (one allocation per series): hour-of-day level, scale, count,
-   * days seen and last day; the multi-scale EWMAs; each feature's running maximum.
+   * All the state's numbers in one typed array (one allocation per series; layout above). The scalars
+   * are read and written through the accessors below, which the optimiser inlines.
    */
-  private readonly st = new Float64Array(STATE_SIZE).fill(-1, H_LASTDAY, H_LASTDAY + 24);
-  private cusumUp = 0;
-  private vol = 0;
-  private diffScale = 0;
-  private cusumDown = 0;
-  private lastDiff = NaN;
-  private roughShort = 0;
-  private roughLong = 0;
-  private holdZ = 0;
-  private logScale = 0;
-  private recentMax = 0;
+  private readonly st = new Float64Array(STATE_SIZE);
+  private n = 0;
   private holdLeft = 0;
-  private holdPeak = 0;
   private refractLeft = 0;
-  private refractPeak = 0;
-  private youth = 1;
-  /** Runs of points beyond the point-evidence cap (onsets, decaying): how routine such points are here. */
-  private capRuns = 0;
   private lastBeyondCap = false;
   /** Whether the cap-record guard applies at this point. */
   private capGuardOn = false;
   /** Residual features above `agreementLevel` of their record at this point (the agreement gate's count). */
   private agreeing = 0;
-  /** `agreementLevel`, read once: `feature` runs several times per point, and a field is cheaper than a settings lookup. */
-  private readonly agreeLevel: number;
+  /** Each feature's size under Gaussian noise of unit scale (shared by the series of one configuration). */
+  private readonly noise: Float64Array;
   /** The context-novelty channel (null when switched off). */
   private readonly novelty: ContextNovelty | null;
   /** The spectral-residual channel (null when switched off). */
@@ -369,7 +395,155 @@ export class StreamingDetector {
     this.budget = s.budgetWeight > 0 ? new AlertBudget(s) : null;
     this.volShift = s.useVolatilityShift ? new VolatilityShift(s) : null;
     this.excursion = s.useLevelExcursion ? new LevelExcursion(s) : null;
-    this.agreeLevel = s.agreementLevel;
+    this.st[X_AGREE_LEVEL] = s.agreementLevel;
+    this.st[X_PREV] = NaN;
+    this.st[X_RESOLUTION] = Infinity;
+    this.st[X_LAST_DIFF] = NaN;
+    this.st[X_YOUTH] = 1;
+    for (let h = 0; h < 24; h++) this.st[HOURS + h * H_STRIDE + H_LASTDAY] = -1;
+    this.noise = noiseSizes(s);
+  }
+
+  /** What the detector expected for the last point (before seeing it). */
+  get expected(): number {
+    return this.st[X_EXPECTED];
+  }
+  set expected(v: number) {
+    this.st[X_EXPECTED] = v;
+  }
+  /** Lower end of the expected range of the last point (expected − 3σ). */
+  get lower(): number {
+    return this.st[X_LOWER];
+  }
+  set lower(v: number) {
+    this.st[X_LOWER] = v;
+  }
+  /** Upper end of the expected range of the last point (expected + 3σ). */
+  get upper(): number {
+    return this.st[X_UPPER];
+  }
+  set upper(v: number) {
+    this.st[X_UPPER] = v;
+  }
+  /** Raw (unsuppressed) score of the last point. */
+  get raw(): number {
+    return this.st[X_RAW];
+  }
+  set raw(v: number) {
+    this.st[X_RAW] = v;
+  }
+  private get level(): number {
+    return this.st[X_LEVEL];
+  }
+  private set level(v: number) {
+    this.st[X_LEVEL] = v;
+  }
+  private get scale(): number {
+    return this.st[X_SCALE];
+  }
+  private set scale(v: number) {
+    this.st[X_SCALE] = v;
+  }
+  private get prev(): number {
+    return this.st[X_PREV];
+  }
+  private set prev(v: number) {
+    this.st[X_PREV] = v;
+  }
+  private get resolution(): number {
+    return this.st[X_RESOLUTION];
+  }
+  private set resolution(v: number) {
+    this.st[X_RESOLUTION] = v;
+  }
+  private get cusumUp(): number {
+    return this.st[X_CUSUM_UP];
+  }
+  private set cusumUp(v: number) {
+    this.st[X_CUSUM_UP] = v;
+  }
+  private get vol(): number {
+    return this.st[X_VOL];
+  }
+  private set vol(v: number) {
+    this.st[X_VOL] = v;
+  }
+  private get diffScale(): number {
+    return this.st[X_DIFF_SCALE];
+  }
+  private set diffScale(v: number) {
+    this.st[X_DIFF_SCALE] = v;
+  }
+  private get cusumDown(): number {
+    return this.st[X_CUSUM_DOWN];
+  }
+  private set cusumDown(v: number) {
+    this.st[X_CUSUM_DOWN] = v;
+  }
+  private get lastDiff(): number {
+    return this.st[X_LAST_DIFF];
+  }
+  private set lastDiff(v: number) {
+    this.st[X_LAST_DIFF] = v;
+  }
+  private get roughShort(): number {
+    return this.st[X_ROUGH_SHORT];
+  }
+  private set roughShort(v: number) {
+    this.st[X_ROUGH_SHORT] = v;
+  }
+  private get roughLong(): number {
+    return this.st[X_ROUGH_LONG];
+  }
+  private set roughLong(v: number) {
+    this.st[X_ROUGH_LONG] = v;
+  }
+  private get holdZ(): number {
+    return this.st[X_HOLD_Z];
+  }
+  private set holdZ(v: number) {
+    this.st[X_HOLD_Z] = v;
+  }
+  private get logScale(): number {
+    return this.st[X_LOG_SCALE];
+  }
+  private set logScale(v: number) {
+    this.st[X_LOG_SCALE] = v;
+  }
+  private get recentMax(): number {
+    return this.st[X_RECENT_MAX];
+  }
+  private set recentMax(v: number) {
+    this.st[X_RECENT_MAX] = v;
+  }
+  private get holdPeak(): number {
+    return this.st[X_HOLD_PEAK];
+  }
+  private set holdPeak(v: number) {
+    this.st[X_HOLD_PEAK] = v;
+  }
+  private get refractPeak(): number {
+    return this.st[X_REFRACT_PEAK];
+  }
+  private set refractPeak(v: number) {
+    this.st[X_REFRACT_PEAK] = v;
+  }
+  private get youth(): number {
+    return this.st[X_YOUTH];
+  }
+  private set youth(v: number) {
+    this.st[X_YOUTH] = v;
+  }
+  /** Runs of points beyond the point-evidence cap (onsets, decaying): how routine such points are here. */
+  private get capRuns(): number {
+    return this.st[X_CAP_RUNS];
+  }
+  private set capRuns(v: number) {
+    this.st[X_CAP_RUNS] = v;
+  }
+  /** `agreementLevel`, read once: `feature` runs several times per point, and the state is closer than the settings. */
+  private get agreeLevel(): number {
+    return this.st[X_AGREE_LEVEL];
   }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
@@ -396,12 +570,13 @@ export class StreamingDetector {
     let z = resid / scale;
     let expected = this.level;
     let sc = scale;
-    if (s.useSeasonal && this.st[H_DAYS + hour] >= 2) {
-      const hs = Math.max(this.st[H_SCALE + hour], floor);
-      const zs = (value - this.st[H_LEVEL + hour]) / hs;
+    const hb = HOURS + hour * H_STRIDE;
+    if (s.useSeasonal && this.st[hb + H_DAYS] >= 2) {
+      const hs = Math.max(this.st[hb + H_SCALE], floor);
+      const zs = (value - this.st[hb + H_LEVEL]) / hs;
       if (Math.abs(zs) < Math.abs(z)) {
         z = zs;
-        expected = this.st[H_LEVEL + hour];
+        expected = this.st[hb + H_LEVEL];
         sc = hs;
       }
     }
@@ -572,13 +747,13 @@ export class StreamingDetector {
    */
   private feature(i: number, v: number): number {
     const s = this.s;
-    if (!s.useSelfNormalise) return v / (1.5 * s.evidenceFloor * this.noiseSize(i));
+    if (!s.useSelfNormalise) return v / (1.5 * s.evidenceFloor * this.noise[i]);
     // The first points see a scale estimated from almost nothing; their features teach nothing.
     if (this.n < WARMUP_SKIP) return 0;
     const m = this.st[F_MAX + i];
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
-    let out = v / Math.max(m * this.youth, s.evidenceFloor * this.noiseSize(i));
+    let out = v / Math.max(m * this.youth, s.evidenceFloor * this.noise[i]);
     if (s.capRecordGuard > 0 && this.capGuardOn && i === MAX_SCALES && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
     if (out > this.agreeLevel) this.agreeing++;
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
@@ -589,34 +764,24 @@ export class StreamingDetector {
     return out;
   }
 
-  /** A feature's size under Gaussian noise of unit scale: what `evidenceFloor` multiplies. */
-  private noiseSize(i: number): number {
-    if (i < MAX_SCALES) {
-      const a = this.s.scaleAlphas[i];
-      return Math.sqrt(a / (2 - a)) * MAD_TO_SIGMA;
-    }
-    if (i === F_SMOOTH) return 1;
-    if (i === F_VOLSHIFT) return this.s.volShiftNoise;
-    if (i === F_EXCURSION) return Math.sqrt(this.s.excursionMidAlpha / (2 - this.s.excursionMidAlpha)) * MAD_TO_SIGMA;
-    return i === MAX_SCALES + 1 ? 2 : MAD_TO_SIGMA;
-  }
 
   private learnHour(ts: number, value: number, k: number): void {
     const hour = Math.floor(ts / HOUR_MS) % 24;
     const day = Math.floor(ts / DAY_MS);
-    const c = this.st[H_COUNT + hour];
-    if (c === 0) this.st[H_LEVEL + hour] = value;
+    const hb = HOURS + hour * H_STRIDE;
+    const c = this.st[hb + H_COUNT];
+    if (c === 0) this.st[hb + H_LEVEL] = value;
     else {
       const a = Math.max(this.s.levelAlpha, 1 / (c + 1));
-      const sc = Math.max(this.st[H_SCALE + hour], 1e-12);
-      const r = Math.max(-k * sc, Math.min(k * sc, value - this.st[H_LEVEL + hour]));
-      this.st[H_LEVEL + hour] += a * r;
-      this.st[H_SCALE + hour] += a * (Math.abs(r) - this.st[H_SCALE + hour]);
+      const sc = Math.max(this.st[hb + H_SCALE], 1e-12);
+      const r = Math.max(-k * sc, Math.min(k * sc, value - this.st[hb + H_LEVEL]));
+      this.st[hb + H_LEVEL] += a * r;
+      this.st[hb + H_SCALE] += a * (Math.abs(r) - this.st[hb + H_SCALE]);
     }
-    this.st[H_COUNT + hour] = c + 1;
-    if (this.st[H_LASTDAY + hour] !== day) {
-      this.st[H_LASTDAY + hour] = day;
-      this.st[H_DAYS + hour]++;
+    this.st[hb + H_COUNT] = c + 1;
+    if (this.st[hb + H_LASTDAY] !== day) {
+      this.st[hb + H_LASTDAY] = day;
+      this.st[hb + H_DAYS]++;
     }
   }
 }
