@@ -405,146 +405,56 @@ export class StreamingDetector {
   }
 
   /** What the detector expected for the last point (before seeing it). */
-  get expected(): number {
-    return this.st[X_EXPECTED];
-  }
-  set expected(v: number) {
-    this.st[X_EXPECTED] = v;
-  }
+  get expected(): number { return this.st[X_EXPECTED]; }
+  set expected(v: number) { this.st[X_EXPECTED] = v; }
   /** Lower end of the expected range of the last point (expected − 3σ). */
-  get lower(): number {
-    return this.st[X_LOWER];
-  }
-  set lower(v: number) {
-    this.st[X_LOWER] = v;
-  }
+  get lower(): number { return this.st[X_LOWER]; }
+  set lower(v: number) { this.st[X_LOWER] = v; }
   /** Upper end of the expected range of the last point (expected + 3σ). */
-  get upper(): number {
-    return this.st[X_UPPER];
-  }
-  set upper(v: number) {
-    this.st[X_UPPER] = v;
-  }
+  get upper(): number { return this.st[X_UPPER]; }
+  set upper(v: number) { this.st[X_UPPER] = v; }
   /** Raw (unsuppressed) score of the last point. */
-  get raw(): number {
-    return this.st[X_RAW];
-  }
-  set raw(v: number) {
-    this.st[X_RAW] = v;
-  }
-  private get level(): number {
-    return this.st[X_LEVEL];
-  }
-  private set level(v: number) {
-    this.st[X_LEVEL] = v;
-  }
-  private get scale(): number {
-    return this.st[X_SCALE];
-  }
-  private set scale(v: number) {
-    this.st[X_SCALE] = v;
-  }
-  private get prev(): number {
-    return this.st[X_PREV];
-  }
-  private set prev(v: number) {
-    this.st[X_PREV] = v;
-  }
-  private get resolution(): number {
-    return this.st[X_RESOLUTION];
-  }
-  private set resolution(v: number) {
-    this.st[X_RESOLUTION] = v;
-  }
-  private get cusumUp(): number {
-    return this.st[X_CUSUM_UP];
-  }
-  private set cusumUp(v: number) {
-    this.st[X_CUSUM_UP] = v;
-  }
-  private get vol(): number {
-    return this.st[X_VOL];
-  }
-  private set vol(v: number) {
-    this.st[X_VOL] = v;
-  }
-  private get diffScale(): number {
-    return this.st[X_DIFF_SCALE];
-  }
-  private set diffScale(v: number) {
-    this.st[X_DIFF_SCALE] = v;
-  }
-  private get cusumDown(): number {
-    return this.st[X_CUSUM_DOWN];
-  }
-  private set cusumDown(v: number) {
-    this.st[X_CUSUM_DOWN] = v;
-  }
-  private get lastDiff(): number {
-    return this.st[X_LAST_DIFF];
-  }
-  private set lastDiff(v: number) {
-    this.st[X_LAST_DIFF] = v;
-  }
-  private get roughShort(): number {
-    return this.st[X_ROUGH_SHORT];
-  }
-  private set roughShort(v: number) {
-    this.st[X_ROUGH_SHORT] = v;
-  }
-  private get roughLong(): number {
-    return this.st[X_ROUGH_LONG];
-  }
-  private set roughLong(v: number) {
-    this.st[X_ROUGH_LONG] = v;
-  }
-  private get holdZ(): number {
-    return this.st[X_HOLD_Z];
-  }
-  private set holdZ(v: number) {
-    this.st[X_HOLD_Z] = v;
-  }
-  private get logScale(): number {
-    return this.st[X_LOG_SCALE];
-  }
-  private set logScale(v: number) {
-    this.st[X_LOG_SCALE] = v;
-  }
-  private get recentMax(): number {
-    return this.st[X_RECENT_MAX];
-  }
-  private set recentMax(v: number) {
-    this.st[X_RECENT_MAX] = v;
-  }
-  private get holdPeak(): number {
-    return this.st[X_HOLD_PEAK];
-  }
-  private set holdPeak(v: number) {
-    this.st[X_HOLD_PEAK] = v;
-  }
-  private get refractPeak(): number {
-    return this.st[X_REFRACT_PEAK];
-  }
-  private set refractPeak(v: number) {
-    this.st[X_REFRACT_PEAK] = v;
-  }
-  private get youth(): number {
-    return this.st[X_YOUTH];
-  }
-  private set youth(v: number) {
-    this.st[X_YOUTH] = v;
-  }
+  get raw(): number { return this.st[X_RAW]; }
+  set raw(v: number) { this.st[X_RAW] = v; }
+  private get level(): number { return this.st[X_LEVEL]; }
+  private set level(v: number) { this.st[X_LEVEL] = v; }
+  private get scale(): number { return this.st[X_SCALE]; }
+  private set scale(v: number) { this.st[X_SCALE] = v; }
+  private get prev(): number { return this.st[X_PREV]; }
+  private set prev(v: number) { this.st[X_PREV] = v; }
+  private get resolution(): number { return this.st[X_RESOLUTION]; }
+  private set resolution(v: number) { this.st[X_RESOLUTION] = v; }
+  private get cusumUp(): number { return this.st[X_CUSUM_UP]; }
+  private set cusumUp(v: number) { this.st[X_CUSUM_UP] = v; }
+  private get vol(): number { return this.st[X_VOL]; }
+  private set vol(v: number) { this.st[X_VOL] = v; }
+  private get diffScale(): number { return this.st[X_DIFF_SCALE]; }
+  private set diffScale(v: number) { this.st[X_DIFF_SCALE] = v; }
+  private get cusumDown(): number { return this.st[X_CUSUM_DOWN]; }
+  private set cusumDown(v: number) { this.st[X_CUSUM_DOWN] = v; }
+  private get lastDiff(): number { return this.st[X_LAST_DIFF]; }
+  private set lastDiff(v: number) { this.st[X_LAST_DIFF] = v; }
+  private get roughShort(): number { return this.st[X_ROUGH_SHORT]; }
+  private set roughShort(v: number) { this.st[X_ROUGH_SHORT] = v; }
+  private get roughLong(): number { return this.st[X_ROUGH_LONG]; }
+  private set roughLong(v: number) { this.st[X_ROUGH_LONG] = v; }
+  private get holdZ(): number { return this.st[X_HOLD_Z]; }
+  private set holdZ(v: number) { this.st[X_HOLD_Z] = v; }
+  private get logScale(): number { return this.st[X_LOG_SCALE]; }
+  private set logScale(v: number) { this.st[X_LOG_SCALE] = v; }
+  private get recentMax(): number { return this.st[X_RECENT_MAX]; }
+  private set recentMax(v: number) { this.st[X_RECENT_MAX] = v; }
+  private get holdPeak(): number { return this.st[X_HOLD_PEAK]; }
+  private set holdPeak(v: number) { this.st[X_HOLD_PEAK] = v; }
+  private get refractPeak(): number { return this.st[X_REFRACT_PEAK]; }
+  private set refractPeak(v: number) { this.st[X_REFRACT_PEAK] = v; }
+  private get youth(): number { return this.st[X_YOUTH]; }
+  private set youth(v: number) { this.st[X_YOUTH] = v; }
   /** Runs of points beyond the point-evidence cap (onsets, decaying): how routine such points are here. */
-  private get capRuns(): number {
-    return this.st[X_CAP_RUNS];
-  }
-  private set capRuns(v: number) {
-    this.st[X_CAP_RUNS] = v;
-  }
+  private get capRuns(): number { return this.st[X_CAP_RUNS]; }
+  private set capRuns(v: number) { this.st[X_CAP_RUNS] = v; }
   /** `agreementLevel`, read once: `feature` runs several times per point, and the state is closer than the settings. */
-  private get agreeLevel(): number {
-    return this.st[X_AGREE_LEVEL];
-  }
+  private get agreeLevel(): number { return this.st[X_AGREE_LEVEL]; }
 
   /** Scores `value` at `ts` (ms) against the history, then learns it. Non-finite values score 0 and are not learned. */
   update(ts: number, value: number): number {
