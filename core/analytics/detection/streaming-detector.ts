@@ -327,7 +327,7 @@ const STATE_SIZE = HOURS + 24 * H_STRIDE;
 const WARMUP_SKIP = 5;
 
 /** Approximate bytes of state per series (numbers × 8 plus object overhead), for the memory statement. */
-export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 17 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useVolatilityShift ? VOLATILITY_SHIFT_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useLevelExcursion ? LEVEL_EXCURSION_STATE_BYTES : 0);
+export const DETECTOR_STATE_BYTES = STATE_SIZE * 8 + 16 * 8 + 240 + NOVELTY_STATE_BYTES + (DEFAULT_DETECTOR_SETTINGS.usePatternChange ? PATTERN_CHANGE_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useShapeNovelty ? SHAPE_NOVELTY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.memoryFactor < 1 ? ALERT_MEMORY_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useVolatilityShift ? VOLATILITY_SHIFT_STATE_BYTES : 0) + (DEFAULT_DETECTOR_SETTINGS.useLevelExcursion ? LEVEL_EXCURSION_STATE_BYTES : 0);
 
 const noiseCache = new WeakMap<Readonly<DetectorSettings>, Float64Array>();
 
@@ -363,8 +363,6 @@ export class StreamingDetector {
   private holdLeft = 0;
   private refractLeft = 0;
   private lastBeyondCap = false;
-  /** Whether the cap-record guard applies at this point. */
-  private capGuardOn = false;
   /** Residual features above `agreementLevel` of their record at this point (the agreement gate's count). */
   private agreeing = 0;
   /** Each feature's size under Gaussian noise of unit scale (shared by the series of one configuration). */
@@ -501,14 +499,14 @@ export class StreamingDetector {
     // Evidence: each feature's value now, relative to its own history when self-normalising.
     const zc = Math.max(-20, Math.min(20, z));
     const az = Math.abs(z);
+    // The guard (in `feature`) reads the count of earlier runs beyond the cap; this point's run counts after it.
+    if (s.capRecordGuard > 0) this.capRuns *= s.capRoutineDecay;
+    let e = this.feature(MAX_SCALES, Math.min(s.pointEvidenceCap, az));
     if (s.capRecordGuard > 0) {
-      this.capRuns *= s.capRoutineDecay;
-      this.capGuardOn = this.capRuns >= s.capRoutineEvents;
       const beyond = az >= s.pointEvidenceCap;
       if (beyond && !this.lastBeyondCap && this.n >= s.warmupPoints) this.capRuns++;
       this.lastBeyondCap = beyond;
     }
-    let e = this.feature(MAX_SCALES, Math.min(s.pointEvidenceCap, az));
     if (s.usePointOvershoot) {
       const f = this.feature(F_OVERSHOOT, az);
       if (f > e) e = f;
@@ -664,7 +662,7 @@ export class StreamingDetector {
     // The floor keeps a feature whose history is nearly constant (a series that is usually exactly
     // its level) from calling a one-step move an anomaly: evidence must also be large in scales.
     let out = v / Math.max(m * this.youth, s.evidenceFloor * this.noise[i]);
-    if (s.capRecordGuard > 0 && this.capGuardOn && i === MAX_SCALES && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
+    if (s.capRecordGuard > 0 && i === MAX_SCALES && this.capRuns >= s.capRoutineEvents && v >= s.pointEvidenceCap && m >= s.capRecordGuard * s.pointEvidenceCap && out > 1) out = 1;
     if (out > this.agreeLevel) this.agreeing++;
     const decay = i === MAX_SCALES + 1 ? s.cusumMaxDecay : i === MAX_SCALES ? s.pointMaxDecay : s.maxDecay;
     // A warm-up point's |z| comes from a scale estimated from a few points and overstates the point;
